@@ -40,25 +40,28 @@ public final class StandaloneChild {
         Configuration conf = HBaseConfiguration.create();
         CountDownLatch masterExited = new CountDownLatch(1);
 
-        Thread master = new Thread(() -> {
-            try {
-                new HMasterCommandLine(HMaster.class).doMain(new String[] {"start"});
-            } catch (Throwable t) {
-                t.printStackTrace();
-            } finally {
-                masterExited.countDown();
-            }
-        }, "sightline-hmaster-main");
-        master.start();
-
         Thread lifeline = new Thread(() -> watchParent(conf), "sightline-parent-lifeline");
         lifeline.setDaemon(true);
         lifeline.start();
 
-        awaitReady(conf, dataDir, masterExited);
-        masterExited.await();
+        // daemon: once the cluster is down HBase waits for every non-daemon thread to end
+        Thread readiness = new Thread(() -> {
+            try {
+                awaitReady(conf, dataDir, masterExited);
+            } catch (Exception e) {
+                log("readiness check failed: " + e);
+            }
+        }, "sightline-readiness");
+        readiness.setDaemon(true);
+        readiness.start();
+
+        try {
+            new HMasterCommandLine(HMaster.class).doMain(new String[] {"start"});
+        } finally {
+            masterExited.countDown();
+        }
         log("HBase master exited; child stopping");
-        // HBase leaves a few non-daemon threads behind; the cluster is down, so leave now.
+        // HBase may leave a few non-daemon threads behind; the cluster is down, so leave now.
         System.exit(0);
     }
 
