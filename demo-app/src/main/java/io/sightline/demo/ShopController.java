@@ -77,13 +77,16 @@ public class ShopController {
         return Map.of("slept", sleep, "owners", owners);
     }
 
-    /** Fails on purpose: a bad SQL statement, then an uncaught exception (HTTP 500). */
+    /**
+     * Fails on purpose: a statement that fails while it executes (division by zero), then an
+     * uncaught exception (HTTP 500).
+     */
     @GetMapping("/fail")
     public Map<String, Object> fail() {
         try {
-            jdbc.queryForList("select * from no_such_table where id = ?", 1);
+            jdbc.queryForList("select id, 100 / (id - id) as ratio from owners where id = ?", 1);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("checkout failed: inventory table missing", e);
+            throw new IllegalStateException("checkout failed: price ratio undefined", e);
         }
         return Map.of();
     }
