@@ -73,7 +73,11 @@ public final class StorageBench {
             queries(c, dir, transactions);
         } finally {
             hbase.stop();
-            HBaseTestCluster.deleteRecursively(dir);
+            if (!Boolean.getBoolean("bench.keep")) {
+                HBaseTestCluster.deleteRecursively(dir);
+            } else {
+                System.out.println("kept " + dir);
+            }
         }
     }
 
@@ -256,15 +260,25 @@ public final class StorageBench {
         report("server map over 1 day (minute stats)", map1d, "raw get of the trace row", rawGet);
         q.close();
 
+        // store file sizes as the region servers report them (files already compacted away are
+        // not counted, even while they wait to be archived)
         long onDisk = 0;
-        for (String t : List.of("traces", "trace_index", "map_stats", "metadata")) {
-            long size = dirSize(dir.resolve("hbase/data/" + Tables.NAMESPACE + "/" + t));
-            System.out.printf(Locale.ROOT, "on disk %-12s %,14d bytes%n", t, size);
-            onDisk += size;
+        try (Admin admin = c.getAdmin()) {
+            var servers = admin.getClusterMetrics().getLiveServerMetrics().keySet();
+            for (TableName t : List.of(Tables.TRACES, Tables.TRACE_INDEX, Tables.MAP_STATS, Tables.METADATA)) {
+                long size = 0;
+                for (var server : servers) {
+                    for (var rm : admin.getRegionMetrics(server, t)) {
+                        size += (long) rm.getStoreFileSize().get(org.apache.hadoop.hbase.Size.Unit.BYTE);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "on disk %-12s %,14d bytes%n", t.getQualifierAsString(), size);
+                onDisk += size;
+            }
         }
         double perTx = (double) onDisk / transactions;
         double rawPerTx = (double) rawBytes.get() / transactions;
-        System.out.printf(Locale.ROOT, "bytes on disk per transaction: %.0f  (raw protobuf %.0f bytes: ratio %.2f)%n",
+        System.out.printf(Locale.ROOT, "bytes on disk per transaction (incl. the ingest part's spans): %.0f  (raw protobuf %.0f bytes: ratio %.2f)%n",
                 perTx, rawPerTx, perTx / rawPerTx);
     }
 
