@@ -56,6 +56,9 @@ public final class Collector implements AutoCloseable {
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxConnectionIdle(1, TimeUnit.HOURS);
+        if (config.tls() != null) {
+            b.sslContext(serverTls(config.tls()));
+        }
         ServerServiceDefinition[] services = {
             invalidProtobufIsInvalidArgument(new AgentLifecycle(agents).bindService()),
             invalidProtobufIsInvalidArgument(ingest.spanService().bindService()),
@@ -82,9 +85,23 @@ public final class Collector implements AutoCloseable {
         long every = config.flushInterval().toMillis();
         flusher.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
         running = true;
-        LOG.info("Sightline collector listening on {}:{}{}", config.address(), server.getPort(),
-                config.token() == null ? "" : " (token required)");
+        LOG.info("Sightline collector listening on {}:{}{}{}", config.address(), server.getPort(),
+                config.tls() == null ? "" : " with TLS", config.token() == null ? "" : " (token required)");
         return this;
+    }
+
+    private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext serverTls(CollectorConfig.Tls tls) {
+        try (InputStream in = java.nio.file.Files.newInputStream(tls.keyStore())) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(in, tls.password());
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, tls.password());
+            return io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.configure(
+                    io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forServer(kmf)).build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot use the TLS key store " + tls.keyStore() + ": " + e.getMessage(), e);
+        }
     }
 
     public int port() {

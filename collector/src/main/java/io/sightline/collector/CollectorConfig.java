@@ -13,49 +13,64 @@ import java.time.Duration;
  * @param maxInflightBatches span/stat batches processed at once; more are refused with RESOURCE_EXHAUSTED
  * @param maxMessageBytes    larger messages are refused with RESOURCE_EXHAUSTED
  * @param commandTimeout     how long a live command waits for the agent's reply
+ * @param tls                TLS for agents, or null for plaintext
  */
 public record CollectorConfig(String address, int port, String token, String advertisedAddress, Duration flushInterval,
-                              int maxInflightBatches, int maxMessageBytes, Duration commandTimeout) {
+                              int maxInflightBatches, int maxMessageBytes, Duration commandTimeout, Tls tls) {
+
+    /** TLS for agents: a PKCS12 key store holding the collector's key and certificate chain. */
+    public record Tls(java.nio.file.Path keyStore, char[] password) {
+        @Override
+        public String toString() {
+            return "Tls[" + keyStore + "]"; // never the password
+        }
+    }
 
     public static CollectorConfig defaults() {
         return new CollectorConfig("127.0.0.1", 9991, null, null, Duration.ofSeconds(5), 16, 16 * 1024 * 1024,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), null);
     }
 
     public CollectorConfig withPort(int p) {
         return new CollectorConfig(address, p, token, advertisedAddress, flushInterval, maxInflightBatches, maxMessageBytes,
-                commandTimeout);
+                commandTimeout, tls);
     }
 
     public CollectorConfig withAddress(String a) {
         return new CollectorConfig(a, port, token, advertisedAddress, flushInterval, maxInflightBatches, maxMessageBytes,
-                commandTimeout);
+                commandTimeout, tls);
     }
 
     public CollectorConfig withToken(String t) {
         return new CollectorConfig(address, port, t == null || t.isEmpty() ? null : t, advertisedAddress, flushInterval,
-                maxInflightBatches, maxMessageBytes, commandTimeout);
+                maxInflightBatches, maxMessageBytes, commandTimeout, tls);
     }
 
     public CollectorConfig withFlushInterval(Duration d) {
         return new CollectorConfig(address, port, token, advertisedAddress, d, maxInflightBatches, maxMessageBytes,
-                commandTimeout);
+                commandTimeout, tls);
     }
 
     public CollectorConfig withMaxInflightBatches(int n) {
-        return new CollectorConfig(address, port, token, advertisedAddress, flushInterval, n, maxMessageBytes, commandTimeout);
+        return new CollectorConfig(address, port, token, advertisedAddress, flushInterval, n, maxMessageBytes, commandTimeout, tls);
     }
 
     public CollectorConfig withMaxMessageBytes(int n) {
-        return new CollectorConfig(address, port, token, advertisedAddress, flushInterval, maxInflightBatches, n, commandTimeout);
+        return new CollectorConfig(address, port, token, advertisedAddress, flushInterval, maxInflightBatches, n, commandTimeout, tls);
     }
 
     public CollectorConfig withCommandTimeout(Duration d) {
         return new CollectorConfig(address, port, token, advertisedAddress, flushInterval, maxInflightBatches,
-                maxMessageBytes, d);
+                maxMessageBytes, d, tls);
+    }
+
+    /** TLS on (null: plaintext). */
+    public CollectorConfig withTls(Tls t) {
+        return new CollectorConfig(address, port, token, advertisedAddress, flushInterval, maxInflightBatches, maxMessageBytes,
+                commandTimeout, t);
     }
 
     public CollectorConfig withAdvertisedAddress(String a) {
-        return new CollectorConfig(address, port, token, a, flushInterval, maxInflightBatches, maxMessageBytes, commandTimeout);
+        return new CollectorConfig(address, port, token, a, flushInterval, maxInflightBatches, maxMessageBytes, commandTimeout, tls);
     }
 }

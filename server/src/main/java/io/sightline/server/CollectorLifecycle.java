@@ -51,6 +51,10 @@ public class CollectorLifecycle implements SmartLifecycle {
                         .withToken(c.getToken()).withAdvertisedAddress(c.getAdvertisedAddress())
                         .withFlushInterval(c.getFlushInterval()).withMaxInflightBatches(c.getMaxInflightBatches())
                         .withMaxMessageBytes(c.getMaxMessageBytes());
+                if (c.getTlsKeyStore() != null) {
+                    String pw = c.getTlsKeyStorePassword();
+                    cfg = cfg.withTls(new CollectorConfig.Tls(c.getTlsKeyStore(), pw == null ? new char[0] : pw.toCharArray()));
+                }
                 try {
                     Collector started = new Collector(storage.connection(), cfg, metrics).start();
                     synchronized (this) {

@@ -71,6 +71,26 @@ public class SightlineProperties {
         private Duration flushInterval = Duration.ofSeconds(5);
         private int maxInflightBatches = 16;
         private int maxMessageBytes = 16 * 1024 * 1024;
+        /** TLS for agents: a PKCS12 key store (unset = plaintext). */
+        private Path tlsKeyStore;
+        /** Password of the TLS key store (never logged). */
+        private String tlsKeyStorePassword;
+
+        public Path getTlsKeyStore() {
+            return tlsKeyStore;
+        }
+
+        public void setTlsKeyStore(Path tlsKeyStore) {
+            this.tlsKeyStore = tlsKeyStore;
+        }
+
+        public String getTlsKeyStorePassword() {
+            return tlsKeyStorePassword;
+        }
+
+        public void setTlsKeyStorePassword(String tlsKeyStorePassword) {
+            this.tlsKeyStorePassword = tlsKeyStorePassword;
+        }
 
         public int getPort() {
             return port;
@@ -130,7 +150,8 @@ public class SightlineProperties {
 
         @Override
         public String toString() {
-            return "Collector[" + address + ":" + port + (token == null ? "" : ", token set") + "]";
+            return "Collector[" + address + ":" + port + (token == null ? "" : ", token set")
+                    + (tlsKeyStore == null ? "" : ", TLS " + tlsKeyStore) + "]";
         }
     }
 
