@@ -41,21 +41,13 @@ public final class Tables {
     /** Trace index: row = salt + application hash + reversed start + trace id + span id. */
     public static final TableName TRACE_INDEX = TableName.valueOf(NAMESPACE, "trace_index");
     public static final byte[] INDEX_CF = Bytes.toBytes("d");
-    /** Elapsed ms, 8-byte big-endian (non-negative, so byte order = numeric order). */
-    public static final byte[] IDX_ELAPSED = Bytes.toBytes("e");
-    /** 1 byte: 1 = error, 0 = success. */
-    public static final byte[] IDX_ERROR = Bytes.toBytes("x");
-    public static final byte[] IDX_AGENT = Bytes.toBytes("a");
-    public static final byte[] IDX_URI = Bytes.toBytes("u");
-    public static final byte[] IDX_URI_TEMPLATE = Bytes.toBytes("t");
-    /** Client address as 16 bytes (IPv4 mapped into IPv6), absent when unknown. */
-    public static final byte[] IDX_CLIENT_IP = Bytes.toBytes("c");
-    /** The client address as text, as received. */
-    public static final byte[] IDX_CLIENT_IP_TEXT = Bytes.toBytes("C");
-    public static final byte[] IDX_STATUS = Bytes.toBytes("s");
-    public static final byte[] IDX_METHOD = Bytes.toBytes("m");
-    /** "Class: message" of the span's exception. */
-    public static final byte[] IDX_EXCEPTION = Bytes.toBytes("X");
+    /**
+     * What the transaction filters look at, in one cell of fixed layout (see {@link IndexCell}) so
+     * that HBase's built-in comparators can test each field at its offset on the region server.
+     */
+    public static final byte[] IDX_FILTER = Bytes.toBytes("f");
+    /** What only the transaction list shows (agent id, client address text, method, status...). */
+    public static final byte[] IDX_DETAILS = Bytes.toBytes("d");
 
     /** Server-map statistics: row = node hash + direction + minute; see {@link RowKeys#mapRow}. */
     public static final TableName MAP_STATS = TableName.valueOf(NAMESPACE, "map_stats");

@@ -1,8 +1,11 @@
 package io.sightline.storage.read;
 
+import io.sightline.hbase.schema.IndexCell;
 import io.sightline.hbase.schema.RowKeys;
 import io.sightline.hbase.schema.Tables;
 import io.sightline.protocol.TraceIds;
+import io.sightline.protocol.v1.Span;
+import io.sightline.storage.Texts;
 import io.sightline.storage.query.ScatterPage;
 import io.sightline.storage.query.TransactionPage;
 import io.sightline.storage.query.TransactionQuery;
@@ -25,7 +28,7 @@ import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
-import org.apache.hadoop.hbase.filter.BinaryComparator;
+import org.apache.hadoop.hbase.filter.BinaryComponentComparator;
 import org.apache.hadoop.hbase.filter.Filter;
 import org.apache.hadoop.hbase.filter.FilterList;
 import org.apache.hadoop.hbase.filter.RegexStringComparator;
@@ -49,28 +52,31 @@ final class IndexReader {
 
     ScatterPage scatter(TransactionQuery q) {
         List<ScatterPage.Point> points = new ArrayList<>(Math.min(q.limit(), 16_384));
-        Page page = read(q, false, r -> points.add(new ScatterPage.Point(
-                TraceIds.traceIdHex(RowKeys.indexTraceId(r.getRow())), str(r, Tables.IDX_AGENT),
-                RowKeys.indexStartTime(r.getRow()), elapsed(r), error(r))));
+        Page page = read(q, (r, f, d) -> points.add(new ScatterPage.Point(
+                TraceIds.traceIdHex(RowKeys.indexTraceId(r.getRow())), d.getAgentId(),
+                RowKeys.indexStartTime(r.getRow()), IndexCell.elapsed(f), IndexCell.error(f))));
         return new ScatterPage(points, page.complete, page.next);
     }
 
     TransactionPage transactions(TransactionQuery q) {
         List<TransactionPage.Row> rows = new ArrayList<>(Math.min(q.limit(), 16_384));
-        Page page = read(q, true, r -> {
-            byte[] status = r.getValue(Tables.INDEX_CF, Tables.IDX_STATUS);
-            rows.add(new TransactionPage.Row(TraceIds.traceIdHex(RowKeys.indexTraceId(r.getRow())), q.application(),
-                    str(r, Tables.IDX_AGENT), RowKeys.indexStartTime(r.getRow()), elapsed(r), str(r, Tables.IDX_URI),
-                    str(r, Tables.IDX_URI_TEMPLATE), str(r, Tables.IDX_CLIENT_IP_TEXT), error(r),
-                    str(r, Tables.IDX_EXCEPTION), status == null ? 0 : Bytes.toInt(status), str(r, Tables.IDX_METHOD)));
-        });
+        Page page = read(q, (r, f, d) -> rows.add(new TransactionPage.Row(
+                TraceIds.traceIdHex(RowKeys.indexTraceId(r.getRow())), q.application(), d.getAgentId(),
+                RowKeys.indexStartTime(r.getRow()), IndexCell.elapsed(f), IndexCell.uri(f),
+                Texts.emptyToNull(d.getUriTemplate()), Texts.emptyToNull(d.getClientIp()), IndexCell.error(f),
+                Texts.exception(d), d.getStatus(), Texts.emptyToNull(d.getMethod()))));
         return new TransactionPage(rows, page.complete, page.next);
+    }
+
+    /** Receives one matching index row: the row, its filter cell and its details. */
+    private interface Sink {
+        void accept(Result row, byte[] filter, Span details);
     }
 
     private record Page(boolean complete, String next) {
     }
 
-    private Page read(TransactionQuery q, boolean allColumns, java.util.function.Consumer<Result> sink) {
+    private Page read(TransactionQuery q, Sink sink) {
         if (q.from() >= q.to()) {
             return new Page(true, null);
         }
@@ -79,7 +85,7 @@ final class IndexReader {
         int limit = q.limit();
         List<Future<Bucket>> opening = new ArrayList<>(RowKeys.SALT_BUCKETS);
         for (int salt = 0; salt < RowKeys.SALT_BUCKETS; salt++) {
-            Scan scan = scan(q, salt, app, after, allColumns, limit);
+            Scan scan = scan(q, salt, app, after, limit);
             opening.add(executor.submit(() -> new Bucket(connection, scan)));
         }
         PriorityQueue<Bucket> heads = new PriorityQueue<>((a, b) -> Bytes.compareTo(a.headSuffix, b.headSuffix));
@@ -100,9 +106,14 @@ final class IndexReader {
                     // one more exists: the page was cut
                     return new Page(false, encodeCursor(lastSuffix));
                 }
-                sink.accept(b.head);
+                byte[] f = b.head.getValue(Tables.INDEX_CF, Tables.IDX_FILTER);
+                Span d = details(b.head);
+                // the filter compared the agent id's hash; a hash collision must not pass
+                if (f != null && (q.agentId() == null || q.agentId().equals(d.getAgentId()))) {
+                    sink.accept(b.head, f, d);
+                    n++;
+                }
                 lastSuffix = b.headSuffix;
-                n++;
                 if (b.advance()) {
                     heads.add(b);
                 }
@@ -181,7 +192,7 @@ final class IndexReader {
         }
     }
 
-    static Scan scan(TransactionQuery q, int salt, byte[] app, byte[] after, boolean allColumns, int limit) {
+    static Scan scan(TransactionQuery q, int salt, byte[] app, byte[] after, int limit) {
         byte[] start = RowKeys.indexScanStart(salt, app, q.to());
         if (after != null) {
             byte[] resume = RowKeys.indexResumeAfter(salt, app, after);
@@ -193,18 +204,7 @@ final class IndexReader {
         scan.setLimit(limit + 1);
         scan.setCaching(Math.min(limit + 1, 2000));
         scan.readVersions(1);
-        byte[] cf = Tables.INDEX_CF;
-        if (allColumns) {
-            scan.addFamily(cf);
-        } else {
-            scan.addColumn(cf, Tables.IDX_ELAPSED).addColumn(cf, Tables.IDX_ERROR).addColumn(cf, Tables.IDX_AGENT);
-            if (q.clientIp() != null) {
-                scan.addColumn(cf, Tables.IDX_CLIENT_IP);
-            }
-            if (q.url() != null) {
-                scan.addColumn(cf, Tables.IDX_URI);
-            }
-        }
+        scan.addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).addColumn(Tables.INDEX_CF, Tables.IDX_DETAILS);
         Filter f = filter(q);
         if (f != null) {
             scan.setFilter(f);
@@ -212,40 +212,42 @@ final class IndexReader {
         return scan;
     }
 
-    /** The contract's filters as built-in HBase filters (null when there is none). */
+    /** The contract's filters as built-in HBase filters on the filter cell (null when there is none). */
     static Filter filter(TransactionQuery q) {
         List<Filter> all = new ArrayList<>();
-        byte[] cf = Tables.INDEX_CF;
         if (q.minElapsed() != null) {
-            all.add(column(Tables.IDX_ELAPSED, CompareOperator.GREATER_OR_EQUAL,
-                    new BinaryComparator(RowKeys.longBytes(Math.max(0, q.minElapsed())))));
+            all.add(column(CompareOperator.GREATER_OR_EQUAL,
+                    new BinaryComponentComparator(RowKeys.longBytes(Math.max(0, q.minElapsed())), IndexCell.ELAPSED)));
         }
         if (q.maxElapsed() != null) {
             if (q.maxElapsed() < 0) {
-                all.add(column(Tables.IDX_ELAPSED, CompareOperator.LESS, new BinaryComparator(RowKeys.longBytes(0))));
+                all.add(column(CompareOperator.LESS, new BinaryComponentComparator(RowKeys.longBytes(0), IndexCell.ELAPSED)));
             } else {
-                all.add(column(Tables.IDX_ELAPSED, CompareOperator.LESS_OR_EQUAL,
-                        new BinaryComparator(RowKeys.longBytes(q.maxElapsed()))));
+                all.add(column(CompareOperator.LESS_OR_EQUAL,
+                        new BinaryComponentComparator(RowKeys.longBytes(q.maxElapsed()), IndexCell.ELAPSED)));
             }
         }
         if (q.error() != null) {
-            all.add(column(Tables.IDX_ERROR, CompareOperator.EQUAL,
-                    new BinaryComparator(new byte[] {(byte) (q.error() ? 1 : 0)})));
+            all.add(column(CompareOperator.EQUAL,
+                    new BinaryComponentComparator(new byte[] {(byte) (q.error() ? 1 : 0)}, IndexCell.ERROR)));
         }
         if (q.clientIp() != null) {
-            all.add(column(Tables.IDX_CLIENT_IP, CompareOperator.GREATER_OR_EQUAL, new BinaryComparator(q.clientIp().low())));
-            all.add(column(Tables.IDX_CLIENT_IP, CompareOperator.LESS_OR_EQUAL, new BinaryComparator(q.clientIp().high())));
+            all.add(column(CompareOperator.EQUAL, new BinaryComponentComparator(new byte[] {1}, IndexCell.HAS_IP)));
+            all.add(column(CompareOperator.GREATER_OR_EQUAL, new BinaryComponentComparator(q.clientIp().low(), IndexCell.IP)));
+            all.add(column(CompareOperator.LESS_OR_EQUAL, new BinaryComponentComparator(q.clientIp().high(), IndexCell.IP)));
         }
         if (q.url() != null) {
+            // skip the fixed header, then match the URI's bytes (ISO-8859-1: one byte, one character)
+            String header = "\\A[\\s\\S]{" + IndexCell.URI + "}";
             String regex = q.url().glob()
-                    ? "\\A" + q.url().globToRegex().pattern() + "\\z"
-                    : Pattern.quote(q.url().text());
-            RegexStringComparator c = new RegexStringComparator(regex, Pattern.DOTALL);
-            c.setCharset(StandardCharsets.UTF_8);
-            all.add(column(Tables.IDX_URI, CompareOperator.EQUAL, c));
+                    ? header + globOverBytes(q.url().text()) + "\\z"
+                    : header + "[\\s\\S]*" + Pattern.quote(IndexCell.asLatin1(q.url().text()));
+            RegexStringComparator c = new RegexStringComparator(regex);
+            c.setCharset(StandardCharsets.ISO_8859_1);
+            all.add(column(CompareOperator.EQUAL, c));
         }
         if (q.agentId() != null) {
-            all.add(column(Tables.IDX_AGENT, CompareOperator.EQUAL, new BinaryComparator(Bytes.toBytes(q.agentId()))));
+            all.add(column(CompareOperator.EQUAL, new BinaryComponentComparator(RowKeys.hash(q.agentId()), IndexCell.AGENT)));
         }
         if (all.isEmpty()) {
             return null;
@@ -253,9 +255,38 @@ final class IndexReader {
         return all.size() == 1 ? all.get(0) : new FilterList(FilterList.Operator.MUST_PASS_ALL, all);
     }
 
-    private static SingleColumnValueFilter column(byte[] qualifier, CompareOperator op,
-                                                  org.apache.hadoop.hbase.filter.ByteArrayComparable c) {
-        SingleColumnValueFilter f = new SingleColumnValueFilter(Tables.INDEX_CF, qualifier, op, c);
+    /** A glob ("*" = any run of characters, the rest literal) as a regex over the URI's bytes. */
+    static String globOverBytes(String glob) {
+        StringBuilder re = new StringBuilder();
+        int start = 0;
+        for (int i = 0; i <= glob.length(); i++) {
+            if (i == glob.length() || glob.charAt(i) == '*') {
+                if (i > start) {
+                    re.append(Pattern.quote(IndexCell.asLatin1(glob.substring(start, i))));
+                }
+                if (i < glob.length()) {
+                    re.append("[\\s\\S]*");
+                }
+                start = i + 1;
+            }
+        }
+        return re.toString();
+    }
+
+    private static Span details(Result r) {
+        byte[] v = r.getValue(Tables.INDEX_CF, Tables.IDX_DETAILS);
+        if (v == null) {
+            return Span.getDefaultInstance();
+        }
+        try {
+            return Span.parseFrom(v);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return Span.getDefaultInstance();
+        }
+    }
+
+    private static SingleColumnValueFilter column(CompareOperator op, org.apache.hadoop.hbase.filter.ByteArrayComparable c) {
+        SingleColumnValueFilter f = new SingleColumnValueFilter(Tables.INDEX_CF, Tables.IDX_FILTER, op, c);
         f.setFilterIfMissing(true);
         f.setLatestVersionOnly(true);
         return f;
@@ -287,18 +318,4 @@ final class IndexReader {
         return suffix;
     }
 
-    private static String str(Result r, byte[] q) {
-        byte[] v = r.getValue(Tables.INDEX_CF, q);
-        return v == null ? null : new String(v, StandardCharsets.UTF_8);
-    }
-
-    private static long elapsed(Result r) {
-        byte[] v = r.getValue(Tables.INDEX_CF, Tables.IDX_ELAPSED);
-        return v == null ? 0 : RowKeys.getLong(v, 0);
-    }
-
-    private static boolean error(Result r) {
-        byte[] v = r.getValue(Tables.INDEX_CF, Tables.IDX_ERROR);
-        return v != null && v.length == 1 && v[0] == 1;
-    }
 }
