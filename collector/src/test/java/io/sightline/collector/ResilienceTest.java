@@ -94,6 +94,7 @@ class ResilienceTest {
                 Thread.sleep(50);
             }
             hbase.stop();
+            busyCollectorPushesBack(connection);
             hbase = EmbeddedHBase.start(dir, HBaseTestCluster.libDir(), options);
             Set<String> ids = sent.get(300, TimeUnit.SECONDS);
             assertThat(ids).hasSize(BATCHES * PER_BATCH);
@@ -112,6 +113,44 @@ class ResilienceTest {
             connection.close();
             hbase.kill();
             HBaseTestCluster.deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * With HBase away, a batch holds the collector's only in-flight slot while the client retries
+     * HBase; the next batch is refused at once with RESOURCE_EXHAUSTED instead of queueing.
+     */
+    private static void busyCollectorPushesBack(Connection connection) throws Exception {
+        Collector narrow = new Collector(connection, CollectorConfig.defaults().withPort(0).withMaxInflightBatches(1)
+                .withFlushInterval(Duration.ofHours(1)), new CollectorMetrics()).start();
+        ManagedChannel ch = CollectorTest.channel(narrow.port());
+        try {
+            SpanBatch batch = SpanBatch.newBuilder().setAgent(CollectorTest.ref("busy", "busy-1"))
+                    .addSpans(CollectorTest.span(CollectorTest.traceId(), 1, 1_700_000_000_000L, 1)).build();
+            CompletableFuture<io.grpc.Status.Code> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    SpanServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).send(batch);
+                    return io.grpc.Status.Code.OK;
+                } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode();
+                }
+            });
+            Thread.sleep(1000); // the first batch is now waiting for HBase
+            long t0 = System.nanoTime();
+            io.grpc.Status.Code second;
+            try {
+                SpanServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).send(batch);
+                second = io.grpc.Status.Code.OK;
+            } catch (StatusRuntimeException e) {
+                second = e.getStatus().getCode();
+            }
+            assertThat(second).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+            assertThat(narrow.metrics().busyCount()).isEqualTo(1);
+            assertThat(first.isDone()).isFalse();
+        } finally {
+            ch.shutdownNow();
+            narrow.stop(Duration.ofSeconds(1));
         }
     }
 

@@ -15,6 +15,8 @@ public class SightlineProperties {
     /** "collector", "web" or both (comma separated). */
     private String roles = "collector,web";
     private int retentionDays = 14;
+    /** An agent not heard from (ping, stats, command stream) for this long is DISCONNECTED. */
+    private Duration agentDisconnectedAfter = Duration.ofSeconds(30);
     private final Hbase hbase = new Hbase();
     private final Collector collector = new Collector();
 
@@ -192,6 +194,14 @@ public class SightlineProperties {
 
     public void setRoles(String roles) {
         this.roles = roles;
+    }
+
+    public Duration getAgentDisconnectedAfter() {
+        return agentDisconnectedAfter;
+    }
+
+    public void setAgentDisconnectedAfter(Duration agentDisconnectedAfter) {
+        this.agentDisconnectedAfter = agentDisconnectedAfter;
     }
 
     public int getRetentionDays() {

@@ -82,7 +82,7 @@ public class StorageLifecycle implements SmartLifecycle {
                 problem = "applying the schema";
                 SchemaTool.Report r = SchemaTool.apply(c, props.getRetentionDays(), false, line -> LOG.info("schema: {}", line));
                 LOG.info("HBase schema at version {}", r.versionAfter());
-                queries = new HBaseQueries(c);
+                queries = new HBaseQueries(c, props.getAgentDisconnectedAfter().toMillis());
                 problem = null;
                 readyLatch.countDown();
                 return;
