@@ -217,6 +217,8 @@ class IndexQueryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
         assertThatThrownBy(() -> queries.scatter(with(q(ALL_FROM, ALL_TO), null, null, null, null, null, null, 10, "AAAA")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+        assertThatThrownBy(() -> queries.scatter(with(q(ALL_FROM, ALL_TO), null, null, null, null, null, null, 0, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
         String fromOtherWindow = queries.scatter(with(q(ALL_FROM, ALL_TO), null, null, null, null, null, null, 10, null)).next();
         assertThatThrownBy(() -> queries.scatter(with(q(T0, T0 + 1000), null, null, null, null, null, null, 10, fromOtherWindow)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");

@@ -329,6 +329,12 @@ public final class EmbeddedHBase implements AutoCloseable {
         p.put("hbase.localcluster.assign.random.ports", "false");
         // one process, a few cores: keep thread pools modest
         p.put("hbase.regionserver.handler.count", "16");
+        // a small heap holds master, region server and ZooKeeper: leave room beside memstores and
+        // block cache (defaults 0.4 + 0.4 ran out of heap under heavy ingest), and bound the RPC
+        // queue (default 1 GB) so that overload is refused (clients retry) instead of fatal
+        p.put("hbase.regionserver.global.memstore.size", "0.3");
+        p.put("hfile.block.cache.size", "0.25");
+        p.put("hbase.ipc.server.max.callqueue.size", Integer.toString(96 * 1024 * 1024));
         return p;
     }
 

@@ -77,6 +77,9 @@ final class IndexReader {
     }
 
     private Page read(TransactionQuery q, Sink sink) {
+        if (q.limit() < 1 || q.limit() > TransactionQuery.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1.." + TransactionQuery.MAX_LIMIT);
+        }
         if (q.from() >= q.to()) {
             return new Page(true, null);
         }

@@ -70,8 +70,12 @@ public final class StorageBench {
             System.out.printf(Locale.ROOT, "== Sightline storage bench: %,d transactions for queries, %,d spans for ingest, %d cores%n",
                     transactions, ingestSpans, Runtime.getRuntime().availableProcessors());
             // queries first, so that the bytes on disk count only their transactions
-            queries(c, dir, transactions);
-            ingest(c, ingestSpans);
+            if (transactions > 0) {
+                queries(c, dir, transactions);
+            }
+            if (ingestSpans > 0) {
+                ingest(c, ingestSpans);
+            }
         } finally {
             hbase.stop();
             if (!Boolean.getBoolean("bench.keep")) {
