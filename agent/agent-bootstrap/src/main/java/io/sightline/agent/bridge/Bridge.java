@@ -25,9 +25,9 @@ public final class Bridge {
 
     public static Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
                                      String clientIp, String traceparent, String parentApplication,
-                                     String parentServiceType) {
+                                     String parentServiceType, String parentSpan) {
         return handler.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent,
-                parentApplication, parentServiceType);
+                parentApplication, parentServiceType, parentSpan);
     }
 
     public static String clientIpHeader() {

@@ -15,10 +15,12 @@ public class BridgeHandler {
      *
      * @param host the Host header (host or host:port), used as the span's endpoint
      * @param scheme http or https, for the default port when the Host header has none
+     * @param parentSpan the sightline-parent-span header: the calling span's id when the caller
+     *                   runs a Sightline agent
      */
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
                               String clientIp, String traceparent, String parentApplication,
-                              String parentServiceType) {
+                              String parentServiceType, String parentSpan) {
         return null;
     }
 

@@ -101,7 +101,9 @@ abstract class TomcatScenarios {
                 "sightline-parent-type", "TOMCAT"));
         Span span = collector.awaitSpans(1, s -> TraceIds.hex(s.getTraceId().toByteArray())
                 .equals("4bf92f3577b34da6a3ce929d0e0e4736"), WAIT).get(0);
+        // a W3C caller (no sightline-parent-span): its span is our parent, our id is new
         assertThat(span.getParentSpanId()).isEqualTo(0x00f067aa0ba902b7L);
+        assertThat(span.getSpanId()).isNotIn(0L, 0x00f067aa0ba902b7L);
         assertThat(span.getParentApplication()).isEqualTo("upstream");
         assertThat(span.getParentServiceType()).isEqualTo("TOMCAT");
         assertThat(span.getUri()).isEqualTo("/hello");

@@ -25,7 +25,8 @@ final class HostValveAdvice {
         }
         Object scope = Bridge.serverEnter("TOMCAT", request.getMethod(), request.getRequestURI(),
                 request.getHeader("host"), request.getScheme(), ip, request.getHeader("traceparent"),
-                request.getHeader("sightline-parent-app"), request.getHeader("sightline-parent-type"));
+                request.getHeader("sightline-parent-app"), request.getHeader("sightline-parent-type"),
+                request.getHeader("sightline-parent-span"));
         if (scope != null) {
             request.setNote("io.sightline.agent.span", scope);
         }

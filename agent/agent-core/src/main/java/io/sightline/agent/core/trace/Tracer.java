@@ -18,6 +18,7 @@ import io.sightline.agent.core.util.Backlog;
 import io.sightline.agent.core.util.WeakIdentityMap;
 import io.sightline.protocol.Protocol;
 import io.sightline.protocol.ServiceTypes;
+import io.sightline.protocol.TraceIds;
 
 /**
  * The agent side of the bridge: builds spans and events from what advice reports. Runs on the
@@ -29,6 +30,12 @@ public final class Tracer extends BridgeHandler {
     /** Scope returned for calls nested in a call already recorded on this thread. */
     private static final Object NESTED = new Object();
     private static final int MAX_FRAMES = 5;
+    /**
+     * Sent beside traceparent: the calling span's id. With it, a Sightline callee takes
+     * traceparent's parent id (the caller event's next_span_id) as its own span id, so the call
+     * tree joins the callee under the calling event; W3C callers don't send it.
+     */
+    public static final String PARENT_SPAN_HEADER = "sightline-parent-span";
 
     private final Settings settings;
     private final Backlog<SpanRecord> backlog;
@@ -85,7 +92,7 @@ public final class Tracer extends BridgeHandler {
     @Override
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
                               String clientIp, String traceparent, String parentApplication,
-                              String parentServiceType) {
+                              String parentServiceType, String parentSpan) {
         if (current.get() != null) {
             return null; // already in a transaction on this thread (a nested container entry)
         }
@@ -93,23 +100,34 @@ public final class Tracer extends BridgeHandler {
         long micros = clock.micros(nanos);
         TraceParent parent = TraceParent.parse(traceparent);
         byte[] traceId;
+        long spanId;
         long parentSpanId;
         boolean sampled;
         String parentApp = null;
         String parentType = null;
         if (parent != null) {
             traceId = parent.traceId;
-            parentSpanId = parent.spanId;
             sampled = parent.sampled;
             parentApp = emptyToNull(parentApplication);
+            long callerSpan = parentApp == null || parentSpan == null ? 0 : TraceIds.parseSpanId(parentSpan, 0);
+            if (callerSpan != 0) {
+                // a Sightline caller chose our span id (its event's next_span_id) and told us its own
+                spanId = parent.spanId;
+                parentSpanId = callerSpan;
+            } else {
+                // any other W3C caller: traceparent's parent id is the caller's span
+                spanId = Ids.newSpanId();
+                parentSpanId = parent.spanId;
+            }
             parentType = parentApp == null ? null : emptyToNull(parentServiceType);
         } else {
             traceId = Ids.newTraceId();
+            spanId = Ids.newSpanId();
             parentSpanId = 0;
             sampled = sampler.sampleNew(micros / 1000);
         }
         Thread thread = Thread.currentThread();
-        SpanRecord span = new SpanRecord(traceId, Ids.newSpanId(), parentSpanId, sampled, micros, nanos,
+        SpanRecord span = new SpanRecord(traceId, spanId, parentSpanId, sampled, micros, nanos,
                 serviceType, method, pathOnly(uri), firstAddress(clientIp), UrlParts.endpoint(host, scheme),
                 parentApp, parentType, thread.getName(), settings.maxEvents);
         current.set(span);
@@ -208,7 +226,8 @@ public final class Tracer extends BridgeHandler {
         String[] headers = alreadySent ? null : new String[] {
                 Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
                 Protocol.PARENT_APPLICATION_HEADER, settings.applicationName,
-                Protocol.PARENT_SERVICE_TYPE_HEADER, settings.serviceType};
+                Protocol.PARENT_SERVICE_TYPE_HEADER, settings.serviceType,
+                PARENT_SPAN_HEADER, TraceIds.spanIdHex(span.spanId)};
         if (event != null && headers == null) {
             event.nextSpanId = 0; // nothing went downstream
         }
