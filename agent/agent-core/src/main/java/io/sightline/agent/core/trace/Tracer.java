@@ -427,7 +427,7 @@ public final class Tracer extends BridgeHandler {
         if (text == null && st != null) {
             text = st.sql;
         }
-        if ("executeBatch".equals(method) && st != null) {
+        if (("executeBatch".equals(method) || "executeLargeBatch".equals(method)) && st != null) {
             synchronized (st) {
                 if (text == null && st.batchSql != null && !st.batchSql.isEmpty()) {
                     text = st.batchSql.get(0);
@@ -446,7 +446,9 @@ public final class Tracer extends BridgeHandler {
             }
             e.sql = normalized;
         }
-        if (prepared && st != null && settings.bindValues) {
+        // a batch's rows each had their own values; the event says how many rows, not the last row's values
+        if (prepared && st != null && settings.bindValues && !method.startsWith("executeBatch")
+                && !method.startsWith("executeLargeBatch")) {
             synchronized (st) {
                 if (!st.binds.isEmpty()) {
                     e.bindValues = new ArrayList<String>(st.binds);
