@@ -34,6 +34,12 @@ public final class Bridge {
         return handler.clientIpHeader();
     }
 
+    public static void serverDetach(Object scope) {
+        if (scope != null) {
+            handler.serverDetach(scope);
+        }
+    }
+
     public static void serverExit(Object scope, int status, Throwable thrown, String uriTemplate) {
         if (scope != null) {
             handler.serverExit(scope, status, thrown, uriTemplate);

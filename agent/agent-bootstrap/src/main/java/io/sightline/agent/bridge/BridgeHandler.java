@@ -29,6 +29,13 @@ public class BridgeHandler {
         return null;
     }
 
+    /**
+     * The request's first dispatch returned but the request goes on asynchronously: the span
+     * stays open and leaves this thread; {@link #serverExit} ends it later, on whatever thread.
+     */
+    public void serverDetach(Object scope) {
+    }
+
     /** The request ended (status 0 when unknown). */
     public void serverExit(Object scope, int status, Throwable thrown, String uriTemplate) {
     }

@@ -18,7 +18,12 @@ import io.sightline.agent.testing.ForkedJvm;
 import io.sightline.agent.testing.TestCollector;
 import io.sightline.protocol.MetadataIds;
 import io.sightline.protocol.TraceIds;
+import io.sightline.protocol.v1.ActiveRequest;
+import io.sightline.protocol.v1.ActiveRequestsCommand;
 import io.sightline.protocol.v1.AgentInfo;
+import io.sightline.protocol.v1.Command;
+import io.sightline.protocol.v1.CommandReply;
+import io.sightline.protocol.v1.ThreadDumpCommand;
 import io.sightline.protocol.v1.BindValue;
 import io.sightline.protocol.v1.MetadataEntry;
 import io.sightline.protocol.v1.Span;
@@ -211,6 +216,69 @@ abstract class TomcatScenarios {
         assertThat(stat.getCpuProcess()).isBetween(0.0, 1.0);
         assertThat(stat.getCpuSystem()).isBetween(0.0, 1.0);
         assertThat(collector.tokens).allMatch(String::isEmpty);
+    }
+
+    @Test
+    void anAsyncRequestEndsWhenItsAsyncContextCompletes() throws Exception {
+        assertThat(Http.get(base + "/async").body()).isEqualTo("async");
+        Span span = collector.awaitSpan("/async", WAIT);
+        assertThat(span.getStatus()).isEqualTo(200);
+        assertThat(span.getError()).isFalse();
+        assertThat(span.getElapsed()).isGreaterThanOrEqualTo(300);
+        assertThat(span.getThreadName()).startsWith("http-nio-");
+    }
+
+    @Test
+    void anAsyncDispatchIsNotATransactionOfItsOwn() throws Exception {
+        assertThat(Http.get(base + "/asyncdispatch").body()).isEqualTo("hello");
+        Span span = collector.awaitSpan("/asyncdispatch", WAIT);
+        Http.get(base + "/hello?after-async");
+        collector.awaitSpans(1, s -> s.getStartTime() >= span.getStartTime() && s.getUri().equals("/hello")
+                && !s.getTraceId().equals(span.getTraceId()), WAIT);
+        assertThat(collector.spans().stream().filter(s -> s.getTraceId().equals(span.getTraceId()))).hasSize(1);
+        assertThat(span.getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void liveCommandsShowRequestsInProgressAndThreads() throws Exception {
+        TestCollector.await("command stream", WAIT, () -> !collector.hellos.isEmpty());
+        Thread caller = new Thread(() -> {
+            try {
+                Http.get(base + "/slow?ms=4000");
+            } catch (Exception ignored) {
+                // the assertion below tells
+            }
+        });
+        caller.start();
+        try {
+            ActiveRequest found = null;
+            for (int i = 0; i < 100 && found == null; i++) {
+                CommandReply reply = collector.command("it-tomcat-1", Command.newBuilder().setActiveRequests(
+                        ActiveRequestsCommand.newBuilder().setWithStack(true).setMaxStackDepth(50)), WAIT);
+                found = reply.getActiveRequests().getRequestsList().stream()
+                        .filter(r -> r.getUri().equals("/slow")).findFirst().orElse(null);
+                if (found == null) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(found).isNotNull();
+            assertThat(found.getMethod()).isEqualTo("GET");
+            assertThat(found.getThreadName()).startsWith("http-nio-");
+            assertThat(found.getTraceId().size()).isEqualTo(16);
+            assertThat(found.getStackList()).hasSizeLessThanOrEqualTo(50)
+                    .anyMatch(f -> f.startsWith("java.lang.Thread.sleep"))
+                    .anyMatch(f -> f.startsWith("io.sightline.agent.it.apps.TomcatApp$"));
+            CommandReply dump = collector.command("it-tomcat-1", Command.newBuilder()
+                    .setThreadDump(ThreadDumpCommand.newBuilder().setMaxStackDepth(5)), WAIT);
+            String requestThread = found.getThreadName();
+            assertThat(dump.getThreadDump().getThreadsList())
+                    .anyMatch(t -> t.getName().equals("sightline-sender") && t.getStackCount() <= 5)
+                    .anyMatch(t -> t.getName().equals(requestThread));
+        } finally {
+            caller.join();
+        }
+        Span span = collector.awaitSpan("/slow", WAIT);
+        assertThat(span.getTraceId()).isNotNull();
     }
 
     @Test

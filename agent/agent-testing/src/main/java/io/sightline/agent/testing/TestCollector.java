@@ -23,7 +23,11 @@ import io.sightline.protocol.Protocol;
 import io.sightline.protocol.v1.AgentInfo;
 import io.sightline.protocol.v1.AgentRef;
 import io.sightline.protocol.v1.AgentServiceGrpc;
+import io.sightline.protocol.v1.AgentHello;
 import io.sightline.protocol.v1.BatchAck;
+import io.sightline.protocol.v1.Command;
+import io.sightline.protocol.v1.CommandReply;
+import io.sightline.protocol.v1.CommandServiceGrpc;
 import io.sightline.protocol.v1.JvmStat;
 import io.sightline.protocol.v1.MetadataEntry;
 import io.sightline.protocol.v1.PingReply;
@@ -66,6 +70,7 @@ public final class TestCollector implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(new Agents(), tokenReader))
                 .addService(new Spans())
                 .addService(new Stats())
+                .addService(new Commands())
                 .build()
                 .start();
     }
@@ -210,6 +215,63 @@ public final class TestCollector implements AutoCloseable {
             }
             out.onNext(BatchAck.newBuilder().setAccepted(batch.getSpansCount()).build());
             out.onCompleted();
+        }
+    }
+
+    /** Agents' command streams by agent id, and replies by request id. */
+    private final Map<String, StreamObserver<Command>> commandStreams = new ConcurrentHashMap<>();
+    private final Map<Long, java.util.concurrent.CompletableFuture<CommandReply>> pendingReplies = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nextRequest = new java.util.concurrent.atomic.AtomicLong();
+    public final List<AgentHello> hellos = new CopyOnWriteArrayList<>();
+
+    /** Sends {@code command} (its request id is set here) to the agent and waits for the reply. */
+    public CommandReply command(String agentId, Command.Builder command, Duration timeout) throws Exception {
+        StreamObserver<Command> stream = commandStreams.get(agentId);
+        if (stream == null) {
+            throw new AssertionError("agent " + agentId + " has no command stream; hellos: " + hellos);
+        }
+        long id = nextRequest.incrementAndGet();
+        java.util.concurrent.CompletableFuture<CommandReply> reply = new java.util.concurrent.CompletableFuture<>();
+        pendingReplies.put(id, reply);
+        synchronized (stream) {
+            stream.onNext(command.setRequestId(id).build());
+        }
+        return reply.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private final class Commands extends CommandServiceGrpc.CommandServiceImplBase {
+        @Override
+        public StreamObserver<CommandReply> connect(StreamObserver<Command> toAgent) {
+            return new StreamObserver<>() {
+                String agentId;
+
+                @Override
+                public void onNext(CommandReply reply) {
+                    if (reply.hasHello()) {
+                        hellos.add(reply.getHello());
+                        agentId = reply.getHello().getAgent().getAgentId();
+                        commandStreams.put(agentId, toAgent);
+                        return;
+                    }
+                    var pending = pendingReplies.remove(reply.getRequestId());
+                    if (pending != null) {
+                        pending.complete(reply);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    if (agentId != null) {
+                        commandStreams.remove(agentId, toAgent);
+                    }
+                }
+
+                @Override
+                public void onCompleted() {
+                    onError(null);
+                    toAgent.onCompleted();
+                }
+            };
         }
     }
 

@@ -67,6 +67,8 @@ public final class GrpcExporter implements Exporter {
     private int failuresInCycle;
     private long lastPing;
     private List<SpanRecord> inflight = new ArrayList<SpanRecord>();
+    private CommandStream commands;
+    private long lastCommandOpen;
     private int batchSize;
 
     /** Counters for tests and the log. */
@@ -82,6 +84,7 @@ public final class GrpcExporter implements Exporter {
         this.agentRef = AgentRef.newBuilder().setAgentId(id.agentId).setApplicationName(id.applicationName)
                 .setAgentStartTime(id.startTime).build();
         this.encoder = new SpanEncoder(new MetadataTracker(50_000));
+        this.commands = new CommandStream(ctx.transactions, agentRef);
         thread = DaemonThreads.newThread("sightline-sender", new Runnable() {
             @Override
             public void run() {
@@ -132,6 +135,11 @@ public final class GrpcExporter implements Exporter {
                 return;
             }
         }
+        long started = System.currentTimeMillis();
+        if (!commands.isOpen() && started - lastCommandOpen >= 5000) {
+            lastCommandOpen = started;
+            commands.open(channel);
+        }
         boolean worked = false;
         if (inflight.isEmpty()) {
             context.spans.drainTo(inflight, batchSize);
@@ -170,6 +178,7 @@ public final class GrpcExporter implements Exporter {
                     .register(agentInfo());
             registered = true;
             registrations++;
+            lastCommandOpen = 0;
             backoff = FIRST_BACKOFF_MILLIS;
             failuresInCycle = 0;
             lastPing = System.currentTimeMillis();
@@ -255,6 +264,7 @@ public final class GrpcExporter implements Exporter {
 
     private void disconnect() {
         registered = false;
+        commands.close();
         closeChannel();
     }
 
@@ -275,6 +285,7 @@ public final class GrpcExporter implements Exporter {
             if (registered && context.stats.size() > 0) {
                 sendStats();
             }
+            commands.close();
             if (registered) {
                 AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1000, TimeUnit.MILLISECONDS).shutdown(agentRef);
                 AgentLog.info("said goodbye to the collector");

@@ -8,8 +8,6 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined into StandardHostValve.invoke: reads the request, hands it to the bridge. */
 final class HostValveAdvice {
-    static final String NOTE = "io.sightline.agent.span";
-
     private HostValveAdvice() {
     }
 
@@ -37,6 +35,11 @@ final class HostValveAdvice {
     static void exit(@Advice.Enter Object scope, @Advice.Argument(0) Request request,
                      @Advice.Argument(1) Response response, @Advice.Thrown Throwable thrown) {
         if (scope == null) {
+            return;
+        }
+        if (thrown == null && request.isAsync()) {
+            // async request: the span ends when the async context completes (AsyncCompleteAdvice)
+            Bridge.serverDetach(scope);
             return;
         }
         Throwable error = thrown;

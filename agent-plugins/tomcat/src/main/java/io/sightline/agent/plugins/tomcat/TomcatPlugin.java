@@ -5,7 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 
 import io.sightline.agent.plugin.AdviceTarget;
@@ -34,23 +34,47 @@ public final class TomcatPlugin implements InstrumentationPlugin {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Collections.<TypeInstrumentation>singletonList(new HostValveInstrumentation());
+        return Arrays.<TypeInstrumentation>asList(new HostValveInstrumentation(), new AsyncContextInstrumentation());
     }
 
+    /** Ends the span of an async request when its async context completes. */
+    static final class AsyncContextInstrumentation implements TypeInstrumentation {
+        @Override
+        public ElementMatcher<TypeDescription> typeMatcher() {
+            return named("org.apache.catalina.core.AsyncContextImpl")
+                    .and(ElementMatchers.<TypeDescription>declaresField(named("request").and(ElementMatchers.fieldType(named(REQUEST)))))
+                    .and(ElementMatchers.<TypeDescription>declaresMethod(named("fireOnComplete").and(takesArguments(0))));
+        }
+
+        @Override
+        public ElementMatcher<ClassLoader> classLoaderMatcher() {
+            return REQUIREMENTS;
+        }
+
+        @Override
+        public void transform(AdviceTarget target) {
+            target.advice(named("fireOnComplete").and(takesArguments(0)), "io.sightline.agent.plugins.tomcat.AsyncCompleteAdvice");
+        }
+    }
+
+    /** Members of Tomcat's request and response the advice uses (all present in Tomcat 9, 10.1 and 11). */
+    static final Requirements REQUIREMENTS = Requirements.create()
+            .type(REQUEST)
+            .method("getNote", "java.lang.String")
+            .method("setNote", "java.lang.String", "java.lang.Object")
+            .method("getMethod")
+            .method("getRequestURI")
+            .method("getScheme")
+            .method("getRemoteAddr")
+            .method("getHeader", "java.lang.String")
+            .method("getAttribute", "java.lang.String")
+            .method("isAsync")
+            .method("removeNote", "java.lang.String")
+            .method("getResponse")
+            .type(RESPONSE)
+            .method("getStatus");
+
     static final class HostValveInstrumentation implements TypeInstrumentation {
-        private final Requirements requirements = Requirements.create()
-                .type(REQUEST)
-                .method("getNote", "java.lang.String")
-                .method("setNote", "java.lang.String", "java.lang.Object")
-                .method("getMethod")
-                .method("getRequestURI")
-                .method("getScheme")
-                .method("getRemoteAddr")
-                .method("getHeader", "java.lang.String")
-                .method("getAttribute", "java.lang.String")
-                .method("isAsync")
-                .type(RESPONSE)
-                .method("getStatus");
 
         @Override
         public ElementMatcher<TypeDescription> typeMatcher() {
@@ -60,7 +84,7 @@ public final class TomcatPlugin implements InstrumentationPlugin {
 
         @Override
         public ElementMatcher<ClassLoader> classLoaderMatcher() {
-            return requirements;
+            return REQUIREMENTS;
         }
 
         @Override

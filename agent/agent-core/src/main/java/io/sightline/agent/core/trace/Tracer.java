@@ -141,6 +141,13 @@ public final class Tracer extends BridgeHandler {
     }
 
     @Override
+    public void serverDetach(Object scope) {
+        if (scope instanceof SpanRecord && current.get() == scope) {
+            current.remove();
+        }
+    }
+
+    @Override
     public void serverExit(Object scope, int status, Throwable thrown, String uriTemplate) {
         if (!(scope instanceof SpanRecord)) {
             return;

@@ -27,6 +27,8 @@ import jakarta.servlet.http.HttpServletResponse;
  *   <li>/db?name=x: H2 (in memory, database "testdb"): a statement and a prepared query with binds</li>
  *   <li>/call?target=URL: GET target with HttpURLConnection, answers the status it got</li>
  *   <li>/fail: throws an exception; /status500: answers 500; /forward: forwards to /hello</li>
+ *   <li>/async: completes on another thread 300 ms later; /asyncdispatch: async dispatch to /hello</li>
+ *   <li>/slow?ms=N: sleeps N ms</li>
  * </ul>
  */
 public final class TomcatApp {
@@ -121,6 +123,40 @@ public final class TomcatApp {
                 } catch (jakarta.servlet.ServletException e) {
                     throw new IOException(e);
                 }
+            }
+        });
+        Tomcat.addServlet(ctx, "async", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                jakarta.servlet.AsyncContext ac = req.startAsync();
+                new Thread(() -> {
+                    try {
+                        Thread.sleep(300);
+                        ac.getResponse().getWriter().print("async");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    ac.complete();
+                }, "app-async-worker").start();
+            }
+        }).setAsyncSupported(true);
+        ctx.addServletMappingDecoded("/async", "async");
+        Tomcat.addServlet(ctx, "asyncdispatch", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                req.startAsync().dispatch("/hello");
+            }
+        }).setAsyncSupported(true);
+        ctx.addServletMappingDecoded("/asyncdispatch", "asyncdispatch");
+        add(ctx, "slow", "/slow", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                try {
+                    Thread.sleep(Long.parseLong(req.getParameter("ms")));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                resp.getWriter().print("slept");
             }
         });
         tomcat.start();
