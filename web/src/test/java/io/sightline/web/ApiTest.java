@@ -192,6 +192,28 @@ class ApiTest {
         assertThat(queries.seen).isEmpty(); // nothing reached the storage
     }
 
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+    org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping mappings;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void openApiDocumentDescribesEveryEndpoint() {
+        HttpResponse<String> r = api.get("/api/openapi.yaml");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/yaml");
+        java.util.Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(r.body());
+        assertThat(doc.get("openapi")).isEqualTo("3.0.3");
+        java.util.Set<String> documented = ((java.util.Map<String, Object>) doc.get("paths")).keySet();
+        java.util.Set<String> served = new java.util.TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            if (method.getBeanType() == io.sightline.web.api.ApiController.class) {
+                info.getPatternValues().stream().filter(p -> !p.equals("/api/**")).forEach(served::add);
+            }
+        });
+        assertThat(new java.util.TreeSet<>(documented)).isEqualTo(served);
+    }
+
     @Test
     void aCursorTheStorageRejectsIsTheClientsMistake() {
         assertError("/api/scatter?application=petstore" + W + "&cursor=bad", 400,

@@ -140,6 +140,12 @@ public class ApiController {
                 .orElseThrow(() -> new NotFoundException("agent " + agentId + " is not connected"));
     }
 
+    /** The OpenAPI 3 description of this API (hand-written, checked against the controller by a test). */
+    @GetMapping(value = "/openapi.yaml", produces = "application/yaml")
+    public org.springframework.core.io.Resource openApi() {
+        return new org.springframework.core.io.ClassPathResource("io/sightline/web/openapi.yaml");
+    }
+
     /** Anything else under /api is a JSON 404, not the UI and not an HTML error page. */
     @RequestMapping("/**")
     public void unknown(HttpServletRequest request) {
