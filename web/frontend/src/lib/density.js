@@ -80,7 +80,7 @@ export function rasterizePoints(points, plot) {
 }
 
 /**
- * RGBA pixels: successes blue, errors red (errors drawn over successes), opacity growing with
+ * RGBA pixels: successes blue, errors red (mixed by their share), opacity growing with
  * the logarithm of the count so that a single point is still clearly visible.
  */
 export function toRgba(raster) {
@@ -98,11 +98,11 @@ export function toRgba(raster) {
     if (ok === 0 && bad === 0) continue
     const o = i * 4
     const strength = 0.45 + 0.55 * (Math.log(1 + ok + bad) / logMax)
-    if (bad > 0) {
-      out[o] = 214; out[o + 1] = 39; out[o + 2] = 40
-    } else {
-      out[o] = 31; out[o + 1] = 119; out[o + 2] = 180
-    }
+    // errors pull the colour from blue to red; any error at all shows as at least a purple tint
+    const t = bad > 0 ? 0.35 + 0.65 * Math.sqrt(bad / (ok + bad)) : 0
+    out[o] = Math.round(31 + (214 - 31) * t)
+    out[o + 1] = Math.round(119 + (39 - 119) * t)
+    out[o + 2] = Math.round(180 + (40 - 180) * t)
     out[o + 3] = Math.round(255 * Math.min(1, strength))
   }
   return out

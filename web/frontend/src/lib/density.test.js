@@ -31,13 +31,15 @@ describe('scatter density', () => {
     expect(r.error[bad[0]]).toBe(1) // spread thin, but never below one
   })
 
-  it('colours errors over successes and keeps single points visible', () => {
-    const raster = { width: 3, height: 1, success: new Float32Array([1, 1000, 5]), error: new Float32Array([0, 0, 1]) }
+  it('mixes error red into success blue by share and keeps single points visible', () => {
+    const raster = { width: 4, height: 1, success: new Float32Array([1, 1000, 0, 99]), error: new Float32Array([0, 0, 1, 1]) }
     const px = toRgba(raster)
-    expect([...px.slice(0, 3)]).toEqual([31, 119, 180])
-    expect(px[3]).toBeGreaterThanOrEqual(Math.round(255 * 0.45))
-    expect(px[7]).toBe(255)
-    expect([...px.slice(8, 11)]).toEqual([214, 39, 40])
+    expect([...px.slice(0, 3)]).toEqual([31, 119, 180]) // success only
+    expect(px[3]).toBeGreaterThanOrEqual(Math.round(255 * 0.45)) // a lone point is still clearly drawn
+    expect(px[7]).toBe(255) // the densest pixel is opaque
+    expect([...px.slice(8, 11)]).toEqual([214, 39, 40]) // errors only
+    const t = 0.35 + 0.65 * Math.sqrt(0.01) // one error in a hundred still tints the pixel
+    expect([...px.slice(12, 15)]).toEqual([Math.round(31 + 183 * t), Math.round(119 - 80 * t), Math.round(180 - 140 * t)])
   })
 
   it('rasterises raw points, clamping tall ones to the top', () => {
