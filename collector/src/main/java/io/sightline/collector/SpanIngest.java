@@ -1,0 +1,189 @@
+package io.sightline.collector;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.sightline.protocol.v1.AgentRef;
+import io.sightline.protocol.v1.BatchAck;
+import io.sightline.protocol.v1.MetadataEntry;
+import io.sightline.protocol.v1.Span;
+import io.sightline.protocol.v1.SpanBatch;
+import io.sightline.protocol.v1.SpanServiceGrpc;
+import io.sightline.protocol.v1.StatBatch;
+import io.sightline.protocol.v1.StatServiceGrpc;
+import io.sightline.storage.write.AgentStore;
+import io.sightline.storage.write.MapStatsAggregator;
+import io.sightline.storage.write.SpanStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Span and stat ingest. A batch is acknowledged only after it is durable in HBase; at most
+ * {@code maxInflight} batches are written at once and the rest are refused with
+ * RESOURCE_EXHAUSTED (the agent keeps them and retries), so a slow HBase pushes back on agents
+ * instead of filling this JVM's memory.
+ */
+final class SpanIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(SpanIngest.class);
+    private final SpanStore spans;
+    private final AgentStore agents;
+    private final MapStatsAggregator map;
+    private final CollectorMetrics metrics;
+    private final Semaphore inflight;
+
+    SpanIngest(SpanStore spans, AgentStore agents, MapStatsAggregator map, CollectorMetrics metrics, int maxInflight) {
+        this.spans = spans;
+        this.agents = agents;
+        this.map = map;
+        this.metrics = metrics;
+        this.inflight = new Semaphore(maxInflight);
+    }
+
+    SpanServiceGrpc.SpanServiceImplBase spanService() {
+        return new SpanServiceGrpc.SpanServiceImplBase() {
+            @Override
+            public void send(SpanBatch request, StreamObserver<BatchAck> reply) {
+                handle(() -> sendSpans(request), reply);
+            }
+        };
+    }
+
+    StatServiceGrpc.StatServiceImplBase statService() {
+        return new StatServiceGrpc.StatServiceImplBase() {
+            @Override
+            public void send(StatBatch request, StreamObserver<BatchAck> reply) {
+                handle(() -> sendStats(request), reply);
+            }
+        };
+    }
+
+    private interface Work {
+        BatchAck run() throws Exception;
+    }
+
+    private void handle(Work work, StreamObserver<BatchAck> reply) {
+        boolean acquired;
+        try {
+            acquired = inflight.tryAcquire(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            metrics.busy();
+            reply.onError(Status.RESOURCE_EXHAUSTED.withDescription("collector busy; retry later").asRuntimeException());
+            return;
+        }
+        try {
+            BatchAck ack = work.run();
+            reply.onNext(ack);
+            reply.onCompleted();
+        } catch (InvalidBatch e) {
+            metrics.invalidBatch();
+            reply.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        } catch (Exception e) {
+            metrics.writeFailure();
+            LOG.warn("could not store a batch: {}", e.toString());
+            reply.onError(Status.UNAVAILABLE.withDescription("storage unavailable; retry later").asRuntimeException());
+        } finally {
+            inflight.release();
+        }
+    }
+
+    static final class InvalidBatch extends Exception {
+        InvalidBatch(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    BatchAck sendSpans(SpanBatch batch) throws Exception {
+        AgentRef ref = batch.getAgent();
+        String bad = Validation.agentRef(ref);
+        if (bad != null) {
+            throw new InvalidBatch(bad);
+        }
+        if (batch.getSpansCount() > Validation.MAX_SPANS_PER_BATCH) {
+            throw new InvalidBatch("more than " + Validation.MAX_SPANS_PER_BATCH + " spans in one batch");
+        }
+        if (batch.getMetadataCount() > Validation.MAX_METADATA_PER_BATCH) {
+            throw new InvalidBatch("more than " + Validation.MAX_METADATA_PER_BATCH + " metadata entries in one batch");
+        }
+        metrics.received(batch.getSpansCount());
+        List<MetadataEntry> metadata = new ArrayList<>(batch.getMetadataCount());
+        for (MetadataEntry m : batch.getMetadataList()) {
+            if (Validation.metadata(m) == null) {
+                metadata.add(m);
+            }
+        }
+        List<Span> valid = new ArrayList<>(batch.getSpansCount());
+        String firstProblem = null;
+        for (Span s : batch.getSpansList()) {
+            Span filled = fill(s, ref);
+            String problem = Validation.span(filled);
+            if (problem == null) {
+                valid.add(filled);
+            } else if (firstProblem == null) {
+                firstProblem = problem;
+            }
+        }
+        int rejected = batch.getSpansCount() - valid.size();
+        if (rejected > 0) {
+            metrics.rejected(rejected);
+        }
+        if (batch.getDroppedSpans() > 0) {
+            metrics.agentDropped(ref.getAgentId(), batch.getDroppedSpans());
+        }
+        long t0 = System.nanoTime();
+        List<Span> fresh = spans.store(valid, metadata);
+        metrics.writeLatency(System.nanoTime() - t0);
+        map.add(fresh);
+        metrics.stored(fresh.size(), valid.size() - fresh.size());
+        BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
+        if (firstProblem != null) {
+            ack.setMessage(rejected + " span(s) refused, first: " + firstProblem);
+        }
+        return ack.build();
+    }
+
+    /** A span may leave out what its batch's agent ref says. */
+    private static Span fill(Span s, AgentRef ref) {
+        if (!s.getAgentId().isEmpty() && !s.getApplicationName().isEmpty() && s.getAgentStartTime() != 0) {
+            return s;
+        }
+        Span.Builder b = s.toBuilder();
+        if (s.getAgentId().isEmpty()) {
+            b.setAgentId(ref.getAgentId());
+        }
+        if (s.getApplicationName().isEmpty()) {
+            b.setApplicationName(ref.getApplicationName());
+        }
+        if (s.getAgentStartTime() == 0) {
+            b.setAgentStartTime(ref.getAgentStartTime());
+        }
+        return b.build();
+    }
+
+    BatchAck sendStats(StatBatch batch) throws Exception {
+        String bad = Validation.agentRef(batch.getAgent());
+        if (bad != null) {
+            throw new InvalidBatch(bad);
+        }
+        if (batch.getStatsCount() > Validation.MAX_STATS_PER_BATCH) {
+            throw new InvalidBatch("more than " + Validation.MAX_STATS_PER_BATCH + " stats in one batch");
+        }
+        List<io.sightline.protocol.v1.JvmStat> valid = new ArrayList<>();
+        for (io.sightline.protocol.v1.JvmStat s : batch.getStatsList()) {
+            if (s.getTimestamp() > 0 && s.getPoolsCount() <= 256) {
+                valid.add(s);
+                if (s.getDroppedSpans() > 0) {
+                    metrics.agentDropped(batch.getAgent().getAgentId(), s.getDroppedSpans());
+                }
+            }
+        }
+        agents.stats(batch.getAgent().getAgentId(), valid, System.currentTimeMillis());
+        return BatchAck.newBuilder().setAccepted(valid.size()).setRejected(batch.getStatsCount() - valid.size()).build();
+    }
+}

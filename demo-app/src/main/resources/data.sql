@@ -1,0 +1,11 @@
+insert into owners values (1, 'George', 'Franklin', 'Madison');
+insert into owners values (2, 'Betty', 'Davis', 'Sun Prairie');
+insert into owners values (3, 'Eduardo', 'Rodriquez', 'McFarland');
+insert into owners values (4, 'Harold', 'Davis', 'Windsor');
+insert into owners values (5, 'Peter', 'McTavish', 'Madison');
+insert into owners values (6, 'Jean', 'Coleman', 'Monona');
+insert into owners values (7, 'Jeff', 'Black', 'Monona');
+insert into owners values (8, 'Maria', 'Escobito', 'Madison');
+insert into owners values (9, 'David', 'Schroeder', 'Madison');
+insert into owners values (10, 'Carlos', 'Estaban', 'Waunakee');
+insert into stock select id, id * 7 from owners;
