@@ -7,6 +7,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.client.RestTemplateBuilder;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,8 +32,8 @@ public class ShopController {
                           @Value("${demo.inventory-url:}") String inventoryUrl,
                           @Value("${demo.partner-url:}") String partnerUrl) {
         this.jdbc = jdbc;
-        // RestTemplate's default request factory is the JDK's HttpURLConnection
-        this.http = builder.build();
+        // the JDK's HttpURLConnection (Spring Boot would otherwise pick java.net.http.HttpClient)
+        this.http = builder.requestFactory(SimpleClientHttpRequestFactory.class).build();
         this.inventoryUrl = inventoryUrl;
         this.partnerUrl = partnerUrl;
     }

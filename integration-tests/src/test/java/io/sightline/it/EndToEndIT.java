@@ -155,9 +155,18 @@ class EndToEndIT {
         assertThat(uris("clientIp=" + enc("10.0.0.0/8"))).isEmpty();
         assertThat(uris("agentId=" + SHOP_AGENT)).hasSize(7);
         assertThat(uris("agentId=nobody")).isEmpty();
-        assertThat(uris("minElapsed=1000")).containsExactly("/slow");
-        assertThat(uris("maxElapsed=999")).hasSize(6).doesNotContain("/slow");
-        assertThat(uris("minElapsed=1000&error=true")).isEmpty();
+        // latency bounds are inclusive; the expectations follow from the elapsed times listed
+        long slowElapsed = find(txs, "uri", "/slow").path("elapsed").asLong();
+        assertThat(slowElapsed).isGreaterThanOrEqualTo(1200);
+        List<String> atLeastSlow = new ArrayList<>();
+        List<String> belowSlow = new ArrayList<>();
+        for (JsonNode t : txs) {
+            (t.path("elapsed").asLong() >= slowElapsed ? atLeastSlow : belowSlow).add(t.path("uri").asText());
+        }
+        assertThat(uris("minElapsed=" + slowElapsed)).containsExactlyInAnyOrderElementsOf(atLeastSlow).contains("/slow");
+        assertThat(uris("maxElapsed=" + (slowElapsed - 1))).containsExactlyInAnyOrderElementsOf(belowSlow);
+        assertThat(uris("minElapsed=" + slowElapsed + "&maxElapsed=" + slowElapsed)).contains("/slow");
+        assertThat(uris("minElapsed=" + slowElapsed + "&error=true")).isEmpty();
 
         // paging: 3 at a time, newest first, no duplicates, nothing lost
         List<String> paged = new ArrayList<>();
