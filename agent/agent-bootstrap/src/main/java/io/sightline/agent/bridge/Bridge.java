@@ -87,17 +87,17 @@ public final class Bridge {
         }
     }
 
-    public static Object captureContext() {
-        return handler.captureContext();
+    public static void contextCapture(Object task) {
+        handler.contextCapture(task);
     }
 
-    public static Object attachContext(Object captured) {
-        return captured == null ? null : handler.attachContext(captured);
+    public static Object contextAttach(Object task) {
+        return handler.contextAttach(task);
     }
 
-    public static void closeContext(Object token, Throwable thrown) {
+    public static void contextClose(Object token) {
         if (token != null) {
-            handler.closeContext(token, thrown);
+            handler.contextClose(token);
         }
     }
 }

@@ -95,16 +95,22 @@ public class BridgeHandler {
     public void jdbcExit(Object scope, Throwable thrown) {
     }
 
-    /** Captures the current trace context for work handed to another thread; null when none. */
-    public Object captureContext() {
+    /**
+     * Work ({@code task}: a FutureTask, a CompletableFuture async task...) was created on this
+     * thread: remember this thread's transaction for it, if any.
+     */
+    public void contextCapture(Object task) {
+    }
+
+    /**
+     * {@code task} starts running: makes the transaction captured for it current on this thread.
+     * Returns a token for {@link #contextClose}, or null when nothing was captured.
+     */
+    public Object contextAttach(Object task) {
         return null;
     }
 
-    /** Makes a captured context current on this thread; returns a token for {@link #closeContext}. */
-    public Object attachContext(Object captured) {
-        return null;
-    }
-
-    public void closeContext(Object token, Throwable thrown) {
+    /** {@code task} finished: restores what this thread had before. */
+    public void contextClose(Object token) {
     }
 }

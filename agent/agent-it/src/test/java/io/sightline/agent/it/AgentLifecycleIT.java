@@ -78,6 +78,34 @@ class AgentLifecycleIT {
     }
 
     @Test
+    void aCollectorThatGoesAwayMidRunLosesNothingAndRefusedBatchesAreResent() throws Exception {
+        TestCollector first = TestCollector.start();
+        int port = first.port();
+        try (ForkedJvm jvm = app()
+                .property("sightline.applicationName", "it-away")
+                .property("sightline.collector", first.address())
+                .property("sightline.log.dir", Files.createTempDirectory("sightline-it-log"))
+                .start()) {
+            String base = "http://127.0.0.1:" + jvm.awaitLine("READY", WAIT);
+            Http.get(base + "/hello?before");
+            first.awaitSpans(1, s -> s.getUri().equals("/hello"), WAIT);
+            first.refuse(true); // in trouble: every call fails, the agent keeps the batch
+            Http.get(base + "/forward?during-trouble");
+            Thread.sleep(1500);
+            first.close(); // then gone
+            for (int i = 0; i < 5; i++) {
+                assertThat(Http.get(base + "/hello?away=" + i).status()).isEqualTo(200);
+            }
+            try (TestCollector second = TestCollector.startOn(port)) {
+                second.awaitSpans(5, s -> s.getUri().equals("/hello"), WAIT);
+                second.awaitSpan("/forward", WAIT);
+                assertThat(second.registrations).isNotEmpty(); // registered again on reconnect
+                assertThat(first.spans()).noneMatch(s -> s.getUri().equals("/forward"));
+            }
+        }
+    }
+
+    @Test
     void tokenIsSentNeverLoggedBindValuesSwitchOffAndShutdownIsSaid() throws Exception {
         Path logDir = Files.createTempDirectory("sightline-it-log");
         try (TestCollector collector = TestCollector.start()) {

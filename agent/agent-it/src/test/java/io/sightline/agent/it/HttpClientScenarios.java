@@ -124,6 +124,29 @@ abstract class HttpClientScenarios {
     }
 
     @Test
+    synchronized void workHandedToOtherThreadsStaysInTheTransactionAndDoesNotLeak() throws Exception {
+        Http.get(baseA + "/executor?target=" + URLEncoder.encode(downstream.url("/from-async"), StandardCharsets.UTF_8));
+        Span span = collector.awaitSpans(1, s -> s.getApplicationName().equals("it-a") && s.getUri().equals("/executor"), WAIT).get(0);
+        assertThat(span.getEventsList()).hasSize(2);
+        SpanEvent query = span.getEvents(0);
+        assertThat(collector.metadata(query.getApiId())).isEqualTo("PreparedStatement.executeQuery");
+        assertThat(query.getThreadName()).isEqualTo("app-pool");
+        assertThat(query.getBindValuesList()).hasSize(1);
+        SpanEvent http = span.getEvents(1);
+        assertThat(http.getServiceType()).isEqualTo("HTTP_CLIENT");
+        // the common pool, or a thread per task when the machine has fewer than 3 cores
+        assertThat(http.getThreadName()).isNotEmpty().doesNotStartWith("http-nio-");
+        assertThat(http.getDepth()).isEqualTo(1);
+        Downstream.Received got = downstream.received.stream().filter(r -> r.path().equals("/from-async")).findFirst().orElseThrow();
+        assertThat(got.header("traceparent")).contains(TraceIds.hex(span.getTraceId().toByteArray()));
+
+        // the pool thread forgot the transaction: work it runs later outside one carries nothing
+        Http.get(baseA + "/untraced-work?target=" + URLEncoder.encode(downstream.url("/untraced"), StandardCharsets.UTF_8));
+        Downstream.Received untraced = downstream.received.stream().filter(r -> r.path().equals("/untraced")).findFirst().orElseThrow();
+        assertThat(untraced.header("traceparent")).isNull();
+    }
+
+    @Test
     synchronized void aClientErrorStatusIsNotAnError() throws Exception {
         SpanEvent e = onlyEvent(call(downstream.url("/missing")));
         assertThat(e.getStatus()).isEqualTo(404);

@@ -167,6 +167,7 @@ public final class ForkedJvm implements AutoCloseable {
         private final List<String> classpath = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private String mainClass;
+        private boolean quickJit = true;
         private final List<String> args = new ArrayList<>();
 
         public Builder javaHome(String home) {
@@ -182,6 +183,12 @@ public final class ForkedJvm implements AutoCloseable {
 
         public Builder property(String key, Object value) {
             props.put(key, String.valueOf(value));
+            return this;
+        }
+
+        /** Full tiered JIT (for benchmarks); by default the child stops at C1, which starts faster. */
+        public Builder fullJit() {
+            this.quickJit = false;
             return this;
         }
 
@@ -210,7 +217,9 @@ public final class ForkedJvm implements AutoCloseable {
             List<String> cmd = new ArrayList<>();
             cmd.add(javaHome + "/bin/java");
             cmd.add("-Xmx256m");
-            cmd.add("-XX:TieredStopAtLevel=1");
+            if (quickJit) {
+                cmd.add("-XX:TieredStopAtLevel=1");
+            }
             cmd.addAll(jvmArgs);
             if (agent != null) {
                 cmd.add("-javaagent:" + agent);

@@ -33,6 +33,7 @@ public final class SpanRecord {
     public final String parentServiceType;
     public final String threadName;
     private final int maxEvents;
+    private final Thread owner = Thread.currentThread();
 
     public String uriTemplate;
     public int status;
@@ -122,6 +123,11 @@ public final class SpanRecord {
 
     public synchronized int droppedEvents() {
         return droppedEvents;
+    }
+
+    /** True on the thread that started the span. */
+    public boolean isOwnThread() {
+        return Thread.currentThread() == owner;
     }
 
     /** Milliseconds since the span started. */

@@ -60,6 +60,7 @@ public final class Tracer extends BridgeHandler {
     private final WeakIdentityMap<Object, ClientCall> clientCalls = new WeakIdentityMap<Object, ClientCall>(100_000);
     private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<Object, StatementState>(500_000);
     private final WeakIdentityMap<Object, JdbcUrls.DbInfo> connections = new WeakIdentityMap<Object, JdbcUrls.DbInfo>(100_000);
+    private final WeakIdentityMap<Object, SpanRecord> tasks = new WeakIdentityMap<Object, SpanRecord>(100_000);
     private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
@@ -316,10 +317,12 @@ public final class Tracer extends BridgeHandler {
     static final class JdbcCall {
         final SpanRecord span;
         final EventRecord event;
+        final boolean nests;
 
-        JdbcCall(SpanRecord span, EventRecord event) {
+        JdbcCall(SpanRecord span, EventRecord event, boolean nests) {
             this.span = span;
             this.event = event;
+            this.nests = nests;
         }
     }
 
@@ -397,11 +400,12 @@ public final class Tracer extends BridgeHandler {
         if (depth[0] > 1 || !span.sampled) {
             return NESTED;
         }
-        EventRecord e = span.beginEvent(System.nanoTime(), true);
+        boolean own = span.isOwnThread();
+        EventRecord e = span.beginEvent(System.nanoTime(), own);
         if (e == null) {
             return NESTED;
         }
-        JdbcCall call = new JdbcCall(span, e);
+        JdbcCall call = new JdbcCall(span, e, own);
         try {
             describeJdbc(e, statement, method, sql);
         } catch (Throwable t) {
@@ -416,7 +420,7 @@ public final class Tracer extends BridgeHandler {
         String kind = statement instanceof CallableStatement ? "CallableStatement"
                 : prepared ? "PreparedStatement" : "Statement";
         e.api = kind + "." + method;
-        e.threadName = null;
+        e.threadName = threadNameIfOther(current.get());
         JdbcUrls.DbInfo db = null;
         if (statement instanceof Statement) {
             Connection c = ((Statement) statement).getConnection();
@@ -495,14 +499,61 @@ public final class Tracer extends BridgeHandler {
             call.event.error = true;
             call.event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
         }
-        call.span.endEvent(call.event, System.nanoTime(), true);
+        call.span.endEvent(call.event, System.nanoTime(), call.nests);
+    }
+
+    // ------------------------------------------------------------------ context across threads
+
+    /** What a thread had before a task's context was attached. */
+    static final class ContextToken {
+        final SpanRecord attached;
+        final SpanRecord previous;
+
+        ContextToken(SpanRecord attached, SpanRecord previous) {
+            this.attached = attached;
+            this.previous = previous;
+        }
+    }
+
+    @Override
+    public void contextCapture(Object task) {
+        SpanRecord span = current.get();
+        if (span != null && task != null && span.sampled && !span.isFinished()) {
+            tasks.put(task, span);
+        }
+    }
+
+    @Override
+    public Object contextAttach(Object task) {
+        SpanRecord span = task == null ? null : tasks.remove(task);
+        if (span == null) {
+            return null;
+        }
+        SpanRecord previous = current.get();
+        if (previous == span) {
+            return null; // run on the capturing thread itself (e.g. caller-runs)
+        }
+        current.set(span);
+        return new ContextToken(span, previous);
+    }
+
+    @Override
+    public void contextClose(Object token) {
+        if (!(token instanceof ContextToken)) {
+            return;
+        }
+        ContextToken t = (ContextToken) token;
+        if (t.previous == null) {
+            current.remove();
+        } else {
+            current.set(t.previous);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
 
     private static String threadNameIfOther(SpanRecord span) {
-        String name = Thread.currentThread().getName();
-        return name.equals(span.threadName) ? null : name;
+        return span == null || span.isOwnThread() ? null : Thread.currentThread().getName();
     }
 
     private static String emptyToNull(String s) {

@@ -159,6 +159,63 @@ public final class TomcatApp {
                 resp.getWriter().print("slept");
             }
         });
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(1, r -> {
+            Thread t = new Thread(r, "app-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        add(ctx, "executor", "/executor", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                try {
+                    String name = pool.submit(() -> {
+                        synchronized (db) {
+                            try (PreparedStatement ps = db.prepareStatement("select name from owners where id = ?")) {
+                                ps.setInt(1, 2);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    rs.next();
+                                    return rs.getString(1);
+                                }
+                            }
+                        }
+                    }).get();
+                    int status = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            HttpURLConnection c = (HttpURLConnection) new URL(req.getParameter("target")).openConnection();
+                            return c.getResponseCode();
+                        } catch (IOException e) {
+                            return -1;
+                        }
+                    }).get();
+                    resp.getWriter().print(name + " " + status);
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+            }
+        });
+        add(ctx, "untraced", "/untraced-work", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                // work started outside any transaction on the pool thread that ran traced work before
+                Thread t = new Thread(() -> {
+                    try {
+                        pool.submit(() -> {
+                            HttpURLConnection c = (HttpURLConnection) new URL(req.getParameter("target")).openConnection();
+                            return c.getResponseCode();
+                        }).get();
+                    } catch (Exception ignored) {
+                        // the test looks at what the downstream received
+                    }
+                });
+                t.start();
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                resp.getWriter().print("ok");
+            }
+        });
         tomcat.start();
         System.out.println("READY " + connector.getLocalPort());
         System.out.flush();
