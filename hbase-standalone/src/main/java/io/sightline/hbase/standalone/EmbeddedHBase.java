@@ -2,16 +2,13 @@ package io.sightline.hbase.standalone;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +32,8 @@ public final class EmbeddedHBase implements AutoCloseable {
     static final String PID_FILE = "hbase.pid";
     static final String READY_FILE = "hbase.ready";
     static final String CHILD_MAIN = "io.sightline.hbase.standalone.StandaloneChild";
+    /** Every class the child loads from this module (StandaloneChild has no nested classes). */
+    private static final List<String> CHILD_CLASSES = List.of(CHILD_MAIN);
 
     private final Path dataDir;
     private final Process process;
@@ -298,10 +297,8 @@ public final class EmbeddedHBase implements AutoCloseable {
         cmd.addAll(options.extraJvmArgs());
         String sep = java.io.File.pathSeparator;
         StringBuilder cp = new StringBuilder();
-        cp.append(conf).append(sep).append(libDir).append(java.io.File.separator).append('*');
-        if (!hasLauncherJar(libDir)) {
-            ownLocation().ifPresent(own -> cp.append(sep).append(own));
-        }
+        cp.append(conf).append(sep).append(extractChildClasses(conf)).append(sep)
+                .append(libDir).append(java.io.File.separator).append('*');
         cmd.add("-cp");
         cmd.add(cp.toString());
         cmd.add(CHILD_MAIN);
@@ -417,23 +414,24 @@ public final class EmbeddedHBase implements AutoCloseable {
         }
     }
 
-    private static boolean hasLauncherJar(Path libDir) throws IOException {
-        try (var s = Files.list(libDir)) {
-            return s.anyMatch(f -> f.getFileName().toString().startsWith("sightline-hbase-standalone"));
+    /**
+     * Copies the child's classes out of whatever holds this class (a jar, a classes dir, or a jar
+     * nested in the server's Spring Boot jar) into {@code conf/classes}, for the child's class path.
+     */
+    private static Path extractChildClasses(Path conf) throws IOException {
+        Path root = conf.resolve("classes");
+        for (String name : CHILD_CLASSES) {
+            String resource = name.replace('.', '/') + ".class";
+            Path target = root.resolve(resource);
+            Files.createDirectories(target.getParent());
+            try (var in = EmbeddedHBase.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("class " + name + " not found beside " + EmbeddedHBase.class.getName());
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
-    }
-
-    /** The jar or classes dir this class came from, when it is a plain file (not nested in a fat jar). */
-    private static Optional<Path> ownLocation() {
-        CodeSource cs = EmbeddedHBase.class.getProtectionDomain().getCodeSource();
-        if (cs == null || cs.getLocation() == null || !"file".equals(cs.getLocation().getProtocol())) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Path.of(cs.getLocation().toURI()));
-        } catch (URISyntaxException e) {
-            throw new UncheckedIOException(new IOException(e));
-        }
+        return root;
     }
 
     static String javaExecutable() {

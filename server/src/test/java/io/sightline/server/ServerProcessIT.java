@@ -1,0 +1,178 @@
+package io.sightline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.sightline.hbase.schema.HBaseConnections;
+import io.sightline.hbase.standalone.EmbeddedHBase;
+import io.sightline.hbase.standalone.HBaseTestCluster;
+import io.sightline.protocol.TraceIds;
+import io.sightline.protocol.v1.AgentInfo;
+import io.sightline.protocol.v1.AgentRef;
+import io.sightline.protocol.v1.AgentServiceGrpc;
+import io.sightline.protocol.v1.Span;
+import io.sightline.protocol.v1.SpanBatch;
+import io.sightline.protocol.v1.SpanServiceGrpc;
+import io.sightline.storage.query.ServerMap;
+import io.sightline.storage.query.TransactionQuery;
+import io.sightline.storage.read.HBaseQueries;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.hbase.client.Connection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged server jar as a process on the embedded HBase: health 503 then 200, ingest,
+ * SIGTERM in order (web, collector flush, HBase), and the data (spans and the map statistics
+ * flushed at stop) present after a restart of HBase on the same folder.
+ */
+class ServerProcessIT {
+    private static Path dir;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        dir = Files.createTempDirectory("sightline-server-it");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        HBaseTestCluster.deleteRecursively(dir);
+    }
+
+    @Test
+    void healthThenIngestThenOrderedSigtermThenDataSurvives() throws Exception {
+        int http = EmbeddedHBase.freePort();
+        int grpc = EmbeddedHBase.freePort();
+        Path data = dir.resolve("data");
+        Path out = dir.resolve("server.log");
+        Path jar = Path.of(System.getProperty("sightline.server.jar"));
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar.toString(),
+                "--server.port=" + http, "--sightline.collector.port=" + grpc, "--sightline.data-dir=" + data,
+                "--sightline.hbase.lib-dir=" + HBaseTestCluster.libDir(),
+                // map statistics are then written only by the flush at stop
+                "--sightline.collector.flush-interval=1h"));
+        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        byte[] t1 = new byte[16];
+        byte[] t2 = new byte[16];
+        t1[0] = 1;
+        t2[0] = 2;
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            List<Integer> codes = new ArrayList<>();
+            String body = null;
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (System.currentTimeMillis() < deadline && server.isAlive()) {
+                try {
+                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
+                            + "/actuator/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    codes.add(r.statusCode());
+                    if (r.statusCode() == 200) {
+                        body = r.body();
+                        break;
+                    }
+                } catch (java.io.IOException notListeningYet) {
+                    // the port is not open yet
+                }
+                Thread.sleep(200);
+            }
+            assertThat(codes).as("health codes seen").isNotEmpty();
+            assertThat(codes.get(0)).as("first answer while HBase boots").isEqualTo(503);
+            assertThat(codes.get(codes.size() - 1)).isEqualTo(200);
+            assertThat(body).contains("\"status\":\"UP\"").doesNotContain("storage"); // no details for anonymous
+
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();
+            long now = System.currentTimeMillis();
+            try {
+                AgentServiceGrpc.newBlockingStub(channel).register(AgentInfo.newBuilder().setAgentId("it-1")
+                        .setApplicationName("it-app").setServiceType("TOMCAT").setStartTime(now - 1000).build());
+                AgentRef ref = AgentRef.newBuilder().setAgentId("it-1").setApplicationName("it-app").build();
+                assertThat(SpanServiceGrpc.newBlockingStub(channel).send(SpanBatch.newBuilder().setAgent(ref)
+                        .addSpans(span(t1, 1, now, 12)).addSpans(span(t2, 2, now + 1, 1200)).build()).getAccepted()).isEqualTo(2);
+            } finally {
+                channel.shutdownNow();
+            }
+
+            server.destroy(); // SIGTERM
+            assertThat(server.waitFor(120, TimeUnit.SECONDS)).as("server exits after SIGTERM").isTrue();
+        } finally {
+            if (server.isAlive()) {
+                server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        String log = Files.readString(out, StandardCharsets.UTF_8);
+        int web = log.indexOf("Graceful shutdown complete");
+        int collectorStopping = log.indexOf("Stopping the collector");
+        int collectorStopped = log.indexOf("Collector stopped (server-map statistics flushed)");
+        int hbaseStopping = log.indexOf("Stopping the embedded HBase (ordered shutdown)");
+        int hbaseStopped = log.indexOf("Embedded HBase stopped");
+        assertThat(List.of(web, collectorStopping, collectorStopped, hbaseStopping, hbaseStopped)).as(log)
+                .doesNotContain(-1).isSorted();
+        assertThat(Files.readString(data.resolve("logs/hbase.log"))).contains("sightline-child: stop requested by the parent");
+        assertThat(data.resolve("hbase.pid")).doesNotExist();
+
+        // HBase again on the same folder: the spans and the map statistics flushed at stop are there
+        try (EmbeddedHBase hbase = EmbeddedHBase.start(data, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults());
+             Connection c = HBaseConnections.connect(hbase.quorum())) {
+            HBaseQueries q = new HBaseQueries(c);
+            long from = 0;
+            assertThat(q.scatter(new TransactionQuery("it-app", from, Long.MAX_VALUE, null, null, null, null, null, null, 100,
+                    null)).points()).extracting(p -> p.transactionId()).containsExactly(TraceIds.traceIdHex(t2), TraceIds.traceIdHex(t1));
+            ServerMap map = q.serverMap("it-app", System.currentTimeMillis() - 3_600_000, System.currentTimeMillis() + 60_000);
+            assertThat(map.links()).singleElement().satisfies(l -> {
+                assertThat(l.from()).isEqualTo("USER^USER");
+                assertThat(l.to()).isEqualTo("it-app^TOMCAT");
+                assertThat(l.totalCount()).isEqualTo(2);
+                assertThat(l.histogram().under1s()).isEqualTo(1);
+                assertThat(l.histogram().under3s()).isEqualTo(1);
+                assertThat(l.maxElapsed()).isEqualTo(1200);
+            });
+            q.close();
+        }
+    }
+
+    @Test
+    void schemaSubCommandAgainstAnExternalHBase() throws Exception {
+        String quorum = HBaseTestCluster.shared().quorum();
+        Path jar = Path.of(System.getProperty("sightline.server.jar"));
+        Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "schema", "--zookeeper=" + quorum)
+                .redirectErrorStream(true).start();
+        String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(first).isZero();
+        assertThat(first).contains("schema: apply step 1 create-tables").contains("schema: version 0 -> 1");
+        Process again = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "schema", "--zookeeper=" + quorum, "--dry-run")
+                .redirectErrorStream(true).start();
+        String second = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).isZero();
+        assertThat(second).contains("schema: schema is up to date (version 1)")
+                .contains("schema: version 1 -> 1 (dry run, nothing changed)");
+        Process bad = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "schema").redirectErrorStream(true).start();
+        String third = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(2);
+        assertThat(third).contains("--zookeeper=host:port is required");
+    }
+
+    private static Span span(byte[] trace, long id, long start, int elapsed) {
+        return Span.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(id).setServiceType("TOMCAT")
+                .setStartTime(start).setElapsed(elapsed).setMethod("GET").setUri("/it").build();
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
