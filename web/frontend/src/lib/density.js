@@ -27,12 +27,15 @@ export function scales(plot) {
   }
 }
 
-/** Per-pixel success and error counts of a density result on a plot area. */
-export function rasterize(result, plot) {
+/**
+ * Per-pixel success and error counts of a density result on a plot area; adds into
+ * {@code into} (a raster of the same plot) when given, so that several slices share one picture.
+ */
+export function rasterize(result, plot, into = null) {
   const width = Math.max(1, Math.floor(plot.width))
   const height = Math.max(1, Math.floor(plot.height))
-  const success = new Float32Array(width * height)
-  const error = new Float32Array(width * height)
+  const success = into ? into.success : new Float32Array(width * height)
+  const error = into ? into.error : new Float32Array(width * height)
   const s = scales({ ...plot, width, height })
   const colMs = (result.to - result.from) / result.columns
   for (const [col, row, ok, bad] of result.cells) {
@@ -128,4 +131,33 @@ export function pointsInFilter(points, f) {
   return points.filter((p) => p.startTime >= f.from && p.startTime < f.to &&
     (f.minElapsed === null || p.elapsed >= f.minElapsed) &&
     (f.maxElapsed === null || p.elapsed <= f.maxElapsed))
+}
+
+/** [from, to) cut into {@code n} contiguous slices, newest first. */
+export function slices(from, to, n) {
+  const out = []
+  for (let k = n - 1; k >= 0; k--) {
+    out.push({ from: from + Math.round(((to - from) * k) / n), to: from + Math.round(((to - from) * (k + 1)) / n) })
+  }
+  return out.filter((x) => x.from < x.to)
+}
+
+/** Density results of slices combined: totals, elapsed range and exact points (at most {@code maxPoints}, slowest kept). */
+export function combine(results, maxPoints = 2000) {
+  let total = 0
+  let errors = 0
+  let minElapsed = null
+  let maxElapsed = null
+  let points = []
+  let complete = true
+  for (const r of results) {
+    total += r.total
+    errors += r.errors
+    if (r.minElapsed !== null && (minElapsed === null || r.minElapsed < minElapsed)) minElapsed = r.minElapsed
+    if (r.maxElapsed !== null && (maxElapsed === null || r.maxElapsed > maxElapsed)) maxElapsed = r.maxElapsed
+    points = points.concat(r.points)
+    complete = complete && r.complete
+  }
+  if (points.length > maxPoints) points = [...points].sort((a, b) => b.elapsed - a.elapsed).slice(0, maxPoints)
+  return { slices: results, total, errors, minElapsed, maxElapsed, points, complete }
 }

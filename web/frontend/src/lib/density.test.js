@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { rasterize, rasterizePoints, toRgba, selectionToFilter, pointsInFilter, niceMax, rowLowerBound, scales } from './density.js'
+import { rasterize, rasterizePoints, toRgba, selectionToFilter, pointsInFilter, niceMax, rowLowerBound, scales, slices, combine } from './density.js'
 
 const RATIO = 1.04
 function rowOf(elapsed) {
@@ -65,5 +65,33 @@ describe('scatter density', () => {
     expect(niceMax(5210)).toBe(6000)
     const s = scales(plot)
     expect([s.x(500), s.y(250), s.t(50), s.e(25)]).toEqual([50, 37.5, 500, 500])
+  })
+})
+
+describe('density slices', () => {
+  it('cuts a window into contiguous slices, newest first', () => {
+    expect(slices(0, 1000, 3)).toEqual([{ from: 667, to: 1000 }, { from: 333, to: 667 }, { from: 0, to: 333 }])
+    expect(slices(0, 2, 4)).toEqual([{ from: 1, to: 2 }, { from: 0, to: 1 }]) // empty slices dropped
+  })
+
+  it('combines slice results and paints them into one raster', () => {
+    const a = { from: 500, to: 1000, columns: 5, rowRatio: 1.04, total: 3, errors: 1, minElapsed: 5, maxElapsed: 900, complete: true,
+      cells: [[4, rowOf(900), 2, 1]], points: [{ transactionId: 'a', startTime: 990, elapsed: 900, error: true }] }
+    const b = { from: 0, to: 500, columns: 5, rowRatio: 1.04, total: 2, errors: 0, minElapsed: 1, maxElapsed: 20, complete: false,
+      cells: [[0, rowOf(1), 2, 0]], points: [{ transactionId: 'b', startTime: 10, elapsed: 1, error: false }, { transactionId: 'c', startTime: 20, elapsed: 20, error: false }] }
+    const c = combine([a, b], 2)
+    expect([c.total, c.errors, c.minElapsed, c.maxElapsed, c.complete]).toEqual([5, 1, 1, 900, false])
+    expect(c.points.map((p) => p.transactionId)).toEqual(['a', 'c']) // the slowest kept
+    const plot = { width: 100, height: 50, from: 0, to: 1000, yMax: 1000 }
+    let r = null
+    for (const s of c.slices) r = rasterize(s, plot, r)
+    const painted = (buf) => buf.reduce((n, v) => n + (v > 0 ? 1 : 0), 0)
+    expect(painted(r.success)).toBeGreaterThan(0)
+    expect(painted(r.error)).toBeGreaterThan(0)
+    // slice b's cell is in the first 10 columns, slice a's in the last 10
+    const cols = new Set()
+    r.success.forEach((v, i) => { if (v > 0) cols.add(i % 100) })
+    expect([...cols].every((x) => x < 10 || x >= 90)).toBe(true)
+    expect(cols.has(0) && cols.has(99)).toBe(true)
   })
 })

@@ -178,6 +178,8 @@ class ApiTest {
                 Arguments.of("/api/agents/petstore-1/stats?to=5", "from", "from is required"),
                 Arguments.of("/api/agents/petstore-1/stats?from=9&to=5", "from", "from must be less than to (from=9, to=5)"),
                 Arguments.of("/api/scatter/density?application=petstore" + W + "&columns=0", "columns", "columns must be between 1 and 4000, got 0"),
+                Arguments.of("/api/scatter/density?application=petstore" + W + "&exactPoints=-1", "exactPoints", "exactPoints must be between 0 and 100000, got -1"),
+                Arguments.of("/api/scatter/density?application=petstore" + W + "&maxPoints=0", "maxPoints", "maxPoints must be between 1 and 5000000, got 0"),
                 Arguments.of("/api/scatter/density?application=petstore" + W + "&limit=5", "limit", "limit and cursor are not used by /api/scatter/density; use maxPoints"));
     }
 
@@ -267,6 +269,8 @@ class ApiTest {
         assertThat(d.path("total").asLong()).isEqualTo(FixtureQueries.BIG);
         assertThat(d.path("errors").asLong()).isEqualTo((FixtureQueries.BIG - 1) / 997 + 1);
         assertThat(d.path("complete").asBoolean()).isTrue();
+        assertThat(d.path("points").size()).isLessThanOrEqualTo(2000);
+        assertThat(d.has("pointsComplete")).isTrue();
         assertThat(d.path("minElapsed").asLong()).isZero();
         assertThat(d.path("maxElapsed").asLong()).isEqualTo(999);
         long sum = 0;

@@ -82,6 +82,20 @@ class SecurityTest {
     }
 
     @Test
+    void hashedAssetsAreCachedAndPagesAreNot() throws Exception {
+        Http browser = new Http(port).basic("admin", PASSWORD);
+        HttpResponse<String> index = browser.get("/servermap");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/assets/[^\"]+\\.js").matcher(index.body());
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.find(), "the UI was not built (-Dskip.frontend)");
+        HttpResponse<String> asset = browser.get(m.group());
+        assertThat(asset.statusCode()).isEqualTo(200);
+        assertThat(asset.headers().firstValue("Cache-Control")).hasValue("max-age=31536000, private, immutable");
+        assertThat(new Http(port).get(m.group()).statusCode()).isEqualTo(200); // assets need no login
+    }
+
+    @Test
     void unknownPagesAreNotTheApp() {
         HttpResponse<String> r = new Http(port).basic("admin", PASSWORD).get("/no-such-page");
         assertThat(r.statusCode()).isEqualTo(404);

@@ -80,12 +80,15 @@ public final class SyntheticQueries implements Queries, LiveAgents {
         return start.length;
     }
 
+    private static final String ID_PREFIX = String.format("%016x", 0x5157L);
+
     static String id(int i) {
-        return String.format("%016x%016x", 0x5157L, (long) i);
+        String hex = Long.toHexString(i);
+        return ID_PREFIX + "0".repeat(16 - hex.length()) + hex;
     }
 
     static int index(String id) {
-        if (id == null || id.length() != 32 || !id.startsWith(String.format("%016x", 0x5157L))) {
+        if (id == null || id.length() != 32 || !id.startsWith(ID_PREFIX)) {
             return -1;
         }
         return (int) Long.parseLong(id.substring(16), 16);

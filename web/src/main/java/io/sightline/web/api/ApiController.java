@@ -29,6 +29,7 @@ public class ApiController {
     /** Upper bound of points one density request reads (about 10 pages of the largest limit). */
     static final long DENSITY_MAX_POINTS_CAP = 5_000_000L;
     static final long DENSITY_DEFAULT_MAX_POINTS = 2_000_000L;
+    static final int DENSITY_DEFAULT_EXACT = 2_000;
 
     private final Queries queries;
     private final ObjectProvider<LiveAgents> live;
@@ -72,6 +73,8 @@ public class ApiController {
         Long columnsParam = p.longValue("columns", false, 1, 4000);
         int columns = columnsParam == null ? 600 : columnsParam.intValue();
         Long maxPointsParam = p.longValue("maxPoints", false, 1, DENSITY_MAX_POINTS_CAP);
+        Long exactParam = p.longValue("exactPoints", false, 0, 100_000);
+        int exactPoints = exactParam == null ? DENSITY_DEFAULT_EXACT : exactParam.intValue();
         long maxPoints = maxPointsParam == null ? DENSITY_DEFAULT_MAX_POINTS : maxPointsParam;
         if (p.optional("limit") != null || p.optional("cursor") != null) {
             throw new BadParameterException("limit", "limit and cursor are not used by /api/scatter/density; use maxPoints");
@@ -98,7 +101,7 @@ public class ApiController {
             }
             cursor = page.next();
         }
-        return density.result(complete);
+        return density.result(complete, exactPoints);
     }
 
     @GetMapping("/transactions")

@@ -11,7 +11,8 @@ import java.util.Map;
  * cells. Columns split [from, to) evenly; rows are logarithmic elapsed buckets (each about 4%
  * wide, fixed whatever the request) so that the UI can draw them on any elapsed scale. A point
  * is never lost: every point lies in a painted cell, and the points of sparse cells (at most
- * {@link #EXACT_PER_CELL}) are also returned exactly, so isolated outliers stay clickable dots.
+ * {@link #EXACT_PER_CELL}) are also returned exactly, so isolated outliers stay clickable dots;
+ * of those, at most {@code maxExact}, the slowest first (the outliers people look for).
  */
 public final class ScatterDensity {
     /** Row bucket growth: bucket r >= 1 holds elapsed in [RATIO^(r-1), RATIO^r). */
@@ -95,11 +96,16 @@ public final class ScatterDensity {
     /** The JSON body of /api/scatter/density. */
     public record Result(long from, long to, int columns, double rowRatio, long total, long errors,
                          Long minElapsed, Long maxElapsed, List<long[]> cells, List<ScatterPage.Point> points,
-                         boolean complete) {
+                         boolean pointsComplete, boolean complete) {
     }
 
     /** Cells as [column, row, successes, errors], ordered by column then row. */
     public Result result(boolean complete) {
+        return result(complete, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #result(boolean)}, with at most {@code maxExact} exact points, the slowest kept. */
+    public Result result(boolean complete, int maxExact) {
         List<long[]> out = new ArrayList<>(cells.size());
         List<ScatterPage.Point> exact = new ArrayList<>();
         cells.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -114,8 +120,13 @@ public final class ScatterDensity {
                 }
             }
         });
+        boolean allExact = exact.size() <= maxExact;
+        if (!allExact) {
+            exact.sort((a, b) -> Long.compare(b.elapsed(), a.elapsed()));
+            exact.subList(maxExact, exact.size()).clear();
+        }
         exact.sort((a, b) -> Long.compare(b.startTime(), a.startTime()));
         return new Result(from, to, columns, RATIO, total, errors,
-                total == 0 ? null : minElapsed, total == 0 ? null : maxElapsed, out, exact, complete);
+                total == 0 ? null : minElapsed, total == 0 ? null : maxElapsed, out, exact, allExact, complete);
     }
 }

@@ -52,6 +52,21 @@ class ScatterDensityTest {
     }
 
     @Test
+    void exactPointsAreCappedKeepingTheSlowest() {
+        ScatterDensity d = new ScatterDensity(0, 1000, 1000);
+        for (int i = 0; i < 10; i++) {
+            d.add(p("p" + i, i * 100, 10 + i * 1000, false)); // each alone in its cell
+        }
+        ScatterDensity.Result all = d.result(true, 10);
+        assertThat(all.pointsComplete()).isTrue();
+        assertThat(all.points()).hasSize(10);
+        ScatterDensity.Result capped = d.result(true, 3);
+        assertThat(capped.pointsComplete()).isFalse();
+        assertThat(capped.points()).extracting(ScatterPage.Point::transactionId).containsExactly("p9", "p8", "p7");
+        assertThat(capped.cells()).hasSize(10); // every point still painted
+    }
+
+    @Test
     void emptyWindow() {
         ScatterDensity.Result r = new ScatterDensity(0, 10, 5).result(true);
         assertThat(r.total()).isZero();
