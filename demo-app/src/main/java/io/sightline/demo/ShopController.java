@@ -83,11 +83,12 @@ public class ShopController {
      * uncaught exception (HTTP 500).
      */
     @GetMapping("/fail")
-    public Map<String, Object> fail() {
+    public Map<String, Object> fail(@RequestParam(defaultValue = "price ratio undefined") String reason) {
         try {
             jdbc.queryForList("select id, 100 / (id - id) as ratio from owners where id = ?", 1);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("checkout failed: price ratio undefined", e);
+            // the reason is the caller's text on purpose: the UI must show it as text, never as markup
+            throw new IllegalStateException("checkout failed: " + reason, e);
         }
         return Map.of();
     }

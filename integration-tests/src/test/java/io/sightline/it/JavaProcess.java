@@ -55,6 +55,11 @@ final class JavaProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Every process this one started, and theirs. */
+    java.util.List<ProcessHandle> descendants() {
+        return process.toHandle().descendants().toList();
+    }
+
     String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);

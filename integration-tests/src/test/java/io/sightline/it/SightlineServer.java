@@ -29,12 +29,7 @@ final class SightlineServer implements AutoCloseable {
 
     /** Starts the server and waits for /actuator/health to say UP. */
     SightlineServer start(Duration timeout) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("-Xmx768m", "-jar", Dist.serverJar().toString(),
-                "--server.port=" + httpPort,
-                "--sightline.collector.port=" + collectorPort,
-                "--sightline.data-dir=" + dataDir));
-        args.addAll(extraArgs);
-        process = JavaProcess.start("server", logDir, args, Map.of("SIGHTLINE_ADMIN_PASSWORD", PASSWORD));
+        launch();
         waitHealthy(timeout);
         return this;
     }
@@ -71,6 +66,17 @@ final class SightlineServer implements AutoCloseable {
 
     Api anonymous() {
         return new Api(baseUrl(), null, null);
+    }
+
+    /** Starts without waiting for health. */
+    SightlineServer launch() throws IOException {
+        List<String> args = new ArrayList<>(List.of("-Xmx768m", "-jar", Dist.serverJar().toString(),
+                "--server.port=" + httpPort,
+                "--sightline.collector.port=" + collectorPort,
+                "--sightline.data-dir=" + dataDir));
+        args.addAll(extraArgs);
+        process = JavaProcess.start("server", logDir, args, Map.of("SIGHTLINE_ADMIN_PASSWORD", PASSWORD));
+        return this;
     }
 
     JavaProcess process() {

@@ -1,0 +1,30 @@
+package io.sightline.agent.plugins.httpurlconnection;
+
+import java.net.HttpURLConnection;
+
+import io.sightline.agent.bridge.Bridge;
+import net.bytebuddy.asm.Advice;
+
+/** connect() and getOutputStream(): the call starts; the trace headers go out with it. */
+final class ConnectAdvice {
+    private ConnectAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.This HttpURLConnection connection, @Advice.FieldValue("connected") boolean connected) {
+        Object scope = Bridge.httpClientEnter(connection, "HttpURLConnection", connection.getRequestMethod(),
+                String.valueOf(connection.getURL()), connected);
+        String[] headers = Bridge.outgoingHeaders(scope);
+        if (headers != null) {
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                connection.setRequestProperty(headers[i], headers[i + 1]);
+            }
+        }
+        return scope;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object scope, @Advice.Thrown Throwable thrown) {
+        Bridge.httpClientExit(scope, -1, thrown, false);
+    }
+}

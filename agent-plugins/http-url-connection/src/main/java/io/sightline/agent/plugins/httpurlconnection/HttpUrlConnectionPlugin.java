@@ -1,0 +1,58 @@
+package io.sightline.agent.plugins.httpurlconnection;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import java.util.Collections;
+import java.util.List;
+
+import io.sightline.agent.plugin.AdviceTarget;
+import io.sightline.agent.plugin.InstrumentationPlugin;
+import io.sightline.agent.plugin.TypeInstrumentation;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
+
+/**
+ * The JDK's HttpURLConnection (http, and https through its delegate). One event per connection
+ * object, from the first of connect/getOutputStream/getInputStream to the response (the end of
+ * getInputStream, which getResponseCode and the header getters call too). The JDK class can't
+ * get a field, so the tracer keeps per-connection state in a weak map.
+ */
+public final class HttpUrlConnectionPlugin implements InstrumentationPlugin {
+    static final String TYPE = "sun.net.www.protocol.http.HttpURLConnection";
+
+    @Override
+    public String name() {
+        return "http-url-connection";
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return Collections.<TypeInstrumentation>singletonList(new TypeInstrumentation() {
+            @Override
+            public ElementMatcher<TypeDescription> typeMatcher() {
+                return named(TYPE)
+                        .and(ElementMatchers.<TypeDescription>declaresMethod(named("getInputStream").and(takesArguments(0))))
+                        .and(ElementMatchers.<TypeDescription>declaresMethod(named("connect").and(takesArguments(0))));
+            }
+
+            @Override
+            public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                return null;
+            }
+
+            @Override
+            public void transform(AdviceTarget target) {
+                ElementMatcher.Junction<MethodDescription> noArgs = isPublic().and(takesArguments(0));
+                target.advice(namedOneOf("connect", "getOutputStream").and(noArgs),
+                        "io.sightline.agent.plugins.httpurlconnection.ConnectAdvice");
+                target.advice(named("getInputStream").and(noArgs),
+                        "io.sightline.agent.plugins.httpurlconnection.ResponseAdvice");
+            }
+        });
+    }
+}

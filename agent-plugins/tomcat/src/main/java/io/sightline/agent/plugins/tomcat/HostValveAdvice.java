@@ -1,0 +1,63 @@
+package io.sightline.agent.plugins.tomcat;
+
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+
+import io.sightline.agent.bridge.Bridge;
+import net.bytebuddy.asm.Advice;
+
+/** Inlined into StandardHostValve.invoke: reads the request, hands it to the bridge. */
+final class HostValveAdvice {
+    private HostValveAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.Argument(0) Request request) {
+        if (request.getNote("io.sightline.agent.span") != null) {
+            return null; // an async dispatch of a request already recorded
+        }
+        String ipHeader = Bridge.clientIpHeader();
+        String ip = ipHeader == null ? null : request.getHeader(ipHeader);
+        if (ip == null) {
+            ip = request.getRemoteAddr();
+        }
+        Object scope = Bridge.serverEnter("TOMCAT", request.getMethod(), request.getRequestURI(),
+                request.getHeader("host"), request.getScheme(), ip, request.getHeader("traceparent"),
+                request.getHeader("sightline-parent-app"), request.getHeader("sightline-parent-type"),
+                request.getHeader("sightline-parent-span"));
+        if (scope != null) {
+            request.setNote("io.sightline.agent.span", scope);
+        }
+        return scope;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object scope, @Advice.Argument(0) Request request,
+                     @Advice.Argument(1) Response response, @Advice.Thrown Throwable thrown) {
+        if (scope == null) {
+            return;
+        }
+        if (thrown == null && request.isAsync()) {
+            // async request: the span ends when the async context completes (AsyncCompleteAdvice)
+            Bridge.serverDetach(scope);
+            return;
+        }
+        Throwable error = thrown;
+        if (error == null) {
+            Object attr = request.getAttribute("jakarta.servlet.error.exception");
+            if (attr == null) {
+                attr = request.getAttribute("javax.servlet.error.exception");
+            }
+            if (attr instanceof Throwable) {
+                error = (Throwable) attr;
+            }
+        }
+        Object template = null;
+        if (request.getAttribute("jakarta.servlet.error.status_code") == null
+                && request.getAttribute("javax.servlet.error.status_code") == null) {
+            // after an error page dispatch the attribute names the error page's mapping instead
+            template = request.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
+        }
+        Bridge.serverExit(scope, response.getStatus(), error, template == null ? null : template.toString());
+    }
+}

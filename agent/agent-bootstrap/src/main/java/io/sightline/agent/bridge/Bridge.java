@@ -1,0 +1,103 @@
+package io.sightline.agent.bridge;
+
+/**
+ * The one entry point of inlined advice. Advice calls a static method here; the call goes to
+ * the installed {@link BridgeHandler} (the agent core) or to the no-op default.
+ *
+ * <p>This class is loaded by the bootstrap loader (premain appends the agent jar to its search
+ * path before anything touches it), so advice inlined in any class, JDK classes included, can
+ * call it.
+ */
+public final class Bridge {
+    private static volatile BridgeHandler handler = new BridgeHandler();
+
+    private Bridge() {
+    }
+
+    /** Installs the agent core. Called once by the agent at start. */
+    public static void install(BridgeHandler h) {
+        handler = h == null ? new BridgeHandler() : h;
+    }
+
+    public static BridgeHandler handler() {
+        return handler;
+    }
+
+    public static Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
+                                     String clientIp, String traceparent, String parentApplication,
+                                     String parentServiceType, String parentSpan) {
+        return handler.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent,
+                parentApplication, parentServiceType, parentSpan);
+    }
+
+    public static String clientIpHeader() {
+        return handler.clientIpHeader();
+    }
+
+    public static void serverDetach(Object scope) {
+        if (scope != null) {
+            handler.serverDetach(scope);
+        }
+    }
+
+    public static void serverExit(Object scope, int status, Throwable thrown, String uriTemplate) {
+        if (scope != null) {
+            handler.serverExit(scope, status, thrown, uriTemplate);
+        }
+    }
+
+    public static Object httpClientEnter(Object request, String library, String method, String url,
+                                         boolean alreadySent) {
+        return handler.httpClientEnter(request, library, method, url, alreadySent);
+    }
+
+    public static String[] outgoingHeaders(Object scope) {
+        return scope == null ? null : handler.outgoingHeaders(scope);
+    }
+
+    public static void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
+        if (scope != null) {
+            handler.httpClientExit(scope, status, thrown, completes);
+        }
+    }
+
+    public static void jdbcPrepared(Object statement, String sql) {
+        handler.jdbcPrepared(statement, sql);
+    }
+
+    public static void jdbcBind(Object statement, int index, Object value) {
+        handler.jdbcBind(statement, index, value);
+    }
+
+    public static void jdbcClearParameters(Object statement) {
+        handler.jdbcClearParameters(statement);
+    }
+
+    public static void jdbcAddBatch(Object statement, String sql) {
+        handler.jdbcAddBatch(statement, sql);
+    }
+
+    public static Object jdbcEnter(Object statement, String method, String sql) {
+        return handler.jdbcEnter(statement, method, sql);
+    }
+
+    public static void jdbcExit(Object scope, Throwable thrown) {
+        if (scope != null) {
+            handler.jdbcExit(scope, thrown);
+        }
+    }
+
+    public static void contextCapture(Object task) {
+        handler.contextCapture(task);
+    }
+
+    public static Object contextAttach(Object task) {
+        return handler.contextAttach(task);
+    }
+
+    public static void contextClose(Object token) {
+        if (token != null) {
+            handler.contextClose(token);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.sightline.agent.bridge;
+
+/**
+ * What inlined advice can ask of the agent. The agent core subclasses this; every method here
+ * does nothing, which is what the application gets while the agent is inactive.
+ *
+ * <p>Signatures use JDK types only: advice is inlined into application classes of any class
+ * loader, and this class is loaded by the bootstrap loader, so nothing else would resolve.
+ */
+public class BridgeHandler {
+
+    /**
+     * A server received a request. Returns an opaque scope to hand to {@link #serverExit}, or null
+     * when nothing is recorded (agent inactive, sampled out...).
+     *
+     * @param host the Host header (host or host:port), used as the span's endpoint
+     * @param scheme http or https, for the default port when the Host header has none
+     * @param parentSpan the sightline-parent-span header: the calling span's id when the caller
+     *                   runs a Sightline agent
+     */
+    public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
+                              String clientIp, String traceparent, String parentApplication,
+                              String parentServiceType, String parentSpan) {
+        return null;
+    }
+
+    /** The header whose first address is the client IP, or null to use the socket peer. */
+    public String clientIpHeader() {
+        return null;
+    }
+
+    /**
+     * The request's first dispatch returned but the request goes on asynchronously: the span
+     * stays open and leaves this thread; {@link #serverExit} ends it later, on whatever thread.
+     */
+    public void serverDetach(Object scope) {
+    }
+
+    /** The request ended (status 0 when unknown). */
+    public void serverExit(Object scope, int status, Throwable thrown, String uriTemplate) {
+    }
+
+    /**
+     * An HTTP client call on {@code request} (the library's own request or connection object)
+     * starts or continues. Calls on the same request object are one event; nested calls on the
+     * same thread are ignored. Returns a scope for {@link #httpClientExit} (possibly null).
+     *
+     * @param alreadySent true when the request headers can no longer be changed
+     */
+    public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
+        return null;
+    }
+
+    /**
+     * Headers to add to the outgoing request of {@code scope}, as name, value, name, value...;
+     * null when none. Returns them once per request.
+     */
+    public String[] outgoingHeaders(Object scope) {
+        return null;
+    }
+
+    /**
+     * Leaves a client call entered with {@link #httpClientEnter}.
+     *
+     * @param status the response status, or a value < 0 when none is known yet
+     * @param completes true when the call is over (response received or failed)
+     */
+    public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
+    }
+
+    /** A statement was prepared with this SQL (Connection.prepareStatement/prepareCall). */
+    public void jdbcPrepared(Object statement, String sql) {
+    }
+
+    /** A parameter was bound on a prepared statement (value null for SQL NULL). */
+    public void jdbcBind(Object statement, int index, Object value) {
+    }
+
+    /** PreparedStatement.clearParameters. */
+    public void jdbcClearParameters(Object statement) {
+    }
+
+    /** Statement.addBatch(sql) or PreparedStatement.addBatch(). */
+    public void jdbcAddBatch(Object statement, String sql) {
+    }
+
+    /**
+     * A statement executes. {@code sql} is the SQL argument, or null for a prepared statement's
+     * own SQL. {@code method} is the JDBC method name (executeQuery, executeBatch ...).
+     */
+    public Object jdbcEnter(Object statement, String method, String sql) {
+        return null;
+    }
+
+    public void jdbcExit(Object scope, Throwable thrown) {
+    }
+
+    /**
+     * Work ({@code task}: a FutureTask, a CompletableFuture async task...) was created on this
+     * thread: remember this thread's transaction for it, if any.
+     */
+    public void contextCapture(Object task) {
+    }
+
+    /**
+     * {@code task} starts running: makes the transaction captured for it current on this thread.
+     * Returns a token for {@link #contextClose}, or null when nothing was captured.
+     */
+    public Object contextAttach(Object task) {
+        return null;
+    }
+
+    /** {@code task} finished: restores what this thread had before. */
+    public void contextClose(Object token) {
+    }
+}

@@ -1,0 +1,580 @@
+package io.sightline.agent.core.trace;
+
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.sightline.agent.bridge.BridgeHandler;
+import io.sightline.agent.core.http.UrlParts;
+import io.sightline.agent.core.jdbc.BindValues;
+import io.sightline.agent.core.jdbc.JdbcUrls;
+import io.sightline.agent.core.jdbc.SqlNormalizer;
+import io.sightline.agent.core.log.AgentLog;
+import io.sightline.agent.core.util.Backlog;
+import io.sightline.agent.core.util.WeakIdentityMap;
+import io.sightline.protocol.Protocol;
+import io.sightline.protocol.ServiceTypes;
+import io.sightline.protocol.TraceIds;
+
+/**
+ * The agent side of the bridge: builds spans and events from what advice reports. Runs on the
+ * application's threads, so it only records plain objects and hands finished spans to the
+ * backlog; it never blocks and never throws into the application (advice suppresses, and every
+ * method here is written not to throw on odd input).
+ */
+public final class Tracer extends BridgeHandler {
+    /** Scope returned for calls nested in a call already recorded on this thread. */
+    private static final Object NESTED = new Object();
+    private static final int MAX_FRAMES = 5;
+    /**
+     * Sent beside traceparent: the calling span's id. With it, a Sightline callee takes
+     * traceparent's parent id (the caller event's next_span_id) as its own span id, so the call
+     * tree joins the callee under the calling event; W3C callers don't send it.
+     */
+    public static final String PARENT_SPAN_HEADER = "sightline-parent-span";
+
+    private final Settings settings;
+    private final Backlog<SpanRecord> backlog;
+    private final TransactionStats stats;
+    private final Sampler sampler;
+    private final MicroClock clock = new MicroClock();
+
+    private final ThreadLocal<SpanRecord> current = new ThreadLocal<SpanRecord>();
+    private final ThreadLocal<int[]> clientDepth = new ThreadLocal<int[]>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[1];
+        }
+    };
+    private final ThreadLocal<int[]> jdbcDepth = new ThreadLocal<int[]>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[1];
+        }
+    };
+
+    private final WeakIdentityMap<Object, ClientCall> clientCalls = new WeakIdentityMap<Object, ClientCall>(100_000);
+    private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<Object, StatementState>(500_000);
+    private final WeakIdentityMap<Object, JdbcUrls.DbInfo> connections = new WeakIdentityMap<Object, JdbcUrls.DbInfo>(100_000);
+    private final WeakIdentityMap<Object, SpanRecord> tasks = new WeakIdentityMap<Object, SpanRecord>(100_000);
+    private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
+
+    public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
+        this.settings = settings;
+        this.backlog = backlog;
+        this.stats = stats;
+        this.sampler = new Sampler(settings.samplingRate, settings.samplingMaxPerSecond);
+    }
+
+    /** What the tracer needs to know from the configuration. */
+    public static final class Settings {
+        public String applicationName;
+        public String serviceType = ServiceTypes.TOMCAT;
+        public int samplingRate = 1;
+        public int samplingMaxPerSecond;
+        public boolean bindValues = true;
+        public int maxSqlLength = 8192;
+        public int maxBindValueLength = 256;
+        public int maxEvents = 2000;
+        public String clientIpHeader;
+    }
+
+    /** The span in progress on this thread, or null. */
+    public SpanRecord currentSpan() {
+        return current.get();
+    }
+
+    // ------------------------------------------------------------------ server entry
+
+    @Override
+    public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
+                              String clientIp, String traceparent, String parentApplication,
+                              String parentServiceType, String parentSpan) {
+        if (current.get() != null) {
+            return null; // already in a transaction on this thread (a nested container entry)
+        }
+        long nanos = System.nanoTime();
+        long micros = clock.micros(nanos);
+        TraceParent parent = TraceParent.parse(traceparent);
+        byte[] traceId;
+        long spanId;
+        long parentSpanId;
+        boolean sampled;
+        String parentApp = null;
+        String parentType = null;
+        if (parent != null) {
+            traceId = parent.traceId;
+            sampled = parent.sampled;
+            parentApp = emptyToNull(parentApplication);
+            long callerSpan = parentApp == null || parentSpan == null ? 0 : TraceIds.parseSpanId(parentSpan, 0);
+            if (callerSpan != 0) {
+                // a Sightline caller chose our span id (its event's next_span_id) and told us its own
+                spanId = parent.spanId;
+                parentSpanId = callerSpan;
+            } else {
+                // any other W3C caller: traceparent's parent id is the caller's span
+                spanId = Ids.newSpanId();
+                parentSpanId = parent.spanId;
+            }
+            parentType = parentApp == null ? null : emptyToNull(parentServiceType);
+        } else {
+            traceId = Ids.newTraceId();
+            spanId = Ids.newSpanId();
+            parentSpanId = 0;
+            sampled = sampler.sampleNew(micros / 1000);
+        }
+        Thread thread = Thread.currentThread();
+        SpanRecord span = new SpanRecord(traceId, spanId, parentSpanId, sampled, micros, nanos,
+                serviceType, method, pathOnly(uri), firstAddress(clientIp), UrlParts.endpoint(host, scheme),
+                parentApp, parentType, thread.getName(), settings.maxEvents);
+        current.set(span);
+        stats.started(span, thread);
+        return span;
+    }
+
+    @Override
+    public String clientIpHeader() {
+        return settings.clientIpHeader;
+    }
+
+    @Override
+    public void serverDetach(Object scope) {
+        if (scope instanceof SpanRecord && current.get() == scope) {
+            current.remove();
+        }
+    }
+
+    @Override
+    public void serverExit(Object scope, int status, Throwable thrown, String uriTemplate) {
+        if (!(scope instanceof SpanRecord)) {
+            return;
+        }
+        SpanRecord span = (SpanRecord) scope;
+        if (current.get() == span) {
+            current.remove();
+        }
+        endSpan(span, status, thrown, uriTemplate);
+    }
+
+    /** Ends a span (possibly on another thread than the one that began it, for async requests). */
+    public void endSpan(SpanRecord span, int status, Throwable thrown, String uriTemplate) {
+        span.status = status;
+        span.uriTemplate = emptyToNull(uriTemplate);
+        if (thrown != null) {
+            span.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+        }
+        span.error = status >= 500 || thrown != null;
+        if (!span.finish(System.nanoTime())) {
+            return;
+        }
+        stats.finished(span, span.elapsed);
+        if (span.sampled) {
+            backlog.offer(span);
+        }
+    }
+
+    // ------------------------------------------------------------------ HTTP clients
+
+    /** One outgoing HTTP request: its event and whether its headers were set. */
+    static final class ClientCall {
+        final SpanRecord span;
+        final EventRecord event;
+        final String[] headers;
+        boolean headersDone;
+        boolean done;
+
+        ClientCall(SpanRecord span, EventRecord event, String[] headers) {
+            this.span = span;
+            this.event = event;
+            this.headers = headers;
+        }
+    }
+
+    @Override
+    public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
+        SpanRecord span = current.get();
+        if (span == null || request == null) {
+            return null;
+        }
+        int[] depth = clientDepth.get();
+        if (depth[0] > 0) {
+            depth[0]++;
+            return NESTED;
+        }
+        depth[0]++;
+        ClientCall call = clientCalls.get(request);
+        if (call == null) {
+            call = startClientCall(span, library, method, url, alreadySent);
+            if (!clientCalls.put(request, call)) {
+                AgentLog.debug("too many HTTP requests in flight; not tracking one");
+            }
+        }
+        return call;
+    }
+
+    private ClientCall startClientCall(SpanRecord span, String library, String method, String url, boolean alreadySent) {
+        long nextSpanId = Ids.newSpanId();
+        EventRecord event = null;
+        if (span.sampled) {
+            event = span.beginEvent(System.nanoTime(), false);
+        }
+        UrlParts parts = UrlParts.parse(url);
+        if (event != null) {
+            event.serviceType = ServiceTypes.HTTP_CLIENT;
+            event.api = library + " " + (method == null ? "GET" : method);
+            event.destination = parts == null ? null : parts.destination();
+            event.argument = parts == null ? null : parts.display();
+            event.nextSpanId = nextSpanId;
+            event.threadName = threadNameIfOther(span);
+        }
+        String[] headers = alreadySent ? null : new String[] {
+                Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
+                Protocol.PARENT_APPLICATION_HEADER, settings.applicationName,
+                Protocol.PARENT_SERVICE_TYPE_HEADER, settings.serviceType,
+                PARENT_SPAN_HEADER, TraceIds.spanIdHex(span.spanId)};
+        if (event != null && headers == null) {
+            event.nextSpanId = 0; // nothing went downstream
+        }
+        return new ClientCall(span, event, headers);
+    }
+
+    @Override
+    public String[] outgoingHeaders(Object scope) {
+        if (!(scope instanceof ClientCall)) {
+            return null;
+        }
+        ClientCall call = (ClientCall) scope;
+        synchronized (call) {
+            if (call.headersDone || call.done) {
+                return null;
+            }
+            call.headersDone = true;
+            return call.headers;
+        }
+    }
+
+    @Override
+    public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
+        int[] depth = clientDepth.get();
+        if (depth[0] > 0) {
+            depth[0]--;
+        }
+        if (!(scope instanceof ClientCall)) {
+            return;
+        }
+        ClientCall call = (ClientCall) scope;
+        if (!completes && thrown == null) {
+            return;
+        }
+        synchronized (call) {
+            if (call.done) {
+                return;
+            }
+            call.done = true;
+        }
+        EventRecord e = call.event;
+        if (e == null) {
+            return;
+        }
+        if (status > 0) {
+            // a response arrived: its status decides; an exception that only reports the
+            // status (FileNotFoundException for a 404) is not recorded
+            e.status = status;
+            e.error = status >= 500;
+            if (thrown != null && e.error) {
+                e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+            }
+        } else if (thrown != null) {
+            e.error = true;
+            e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+        }
+        if (!call.headersDone) {
+            e.nextSpanId = 0;
+        }
+        call.span.endEvent(e, System.nanoTime(), false);
+    }
+
+    // ------------------------------------------------------------------ JDBC
+
+    /** What we know of a statement: its SQL and current parameters. */
+    static final class StatementState {
+        final String sql;
+        final ArrayList<String> binds = new ArrayList<String>();
+        boolean bindsCut;
+        int batched;
+        List<String> batchSql;
+
+        StatementState(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /** A JDBC call in progress. */
+    static final class JdbcCall {
+        final SpanRecord span;
+        final EventRecord event;
+        final boolean nests;
+
+        JdbcCall(SpanRecord span, EventRecord event, boolean nests) {
+            this.span = span;
+            this.event = event;
+            this.nests = nests;
+        }
+    }
+
+    @Override
+    public void jdbcPrepared(Object statement, String sql) {
+        if (statement != null && sql != null) {
+            statements.put(statement, new StatementState(sql));
+        }
+    }
+
+    @Override
+    public void jdbcBind(Object statement, int index, Object value) {
+        if (!settings.bindValues || index < 1 || index > 10_000 || current.get() == null) {
+            return;
+        }
+        StatementState st = statements.get(statement);
+        if (st == null) {
+            return;
+        }
+        String text = BindValues.text(value);
+        synchronized (st) {
+            while (st.binds.size() < index) {
+                st.binds.add(null);
+            }
+            if (text != null && text.length() > settings.maxBindValueLength) {
+                text = BindValues.cut(text, settings.maxBindValueLength);
+                st.bindsCut = true;
+            }
+            st.binds.set(index - 1, text);
+        }
+    }
+
+    @Override
+    public void jdbcClearParameters(Object statement) {
+        StatementState st = statements.get(statement);
+        if (st != null) {
+            synchronized (st) {
+                st.binds.clear();
+                st.bindsCut = false;
+            }
+        }
+    }
+
+    @Override
+    public void jdbcAddBatch(Object statement, String sql) {
+        if (current.get() == null) {
+            return;
+        }
+        StatementState st = statements.get(statement);
+        if (st == null) {
+            st = new StatementState(null);
+            statements.put(statement, st);
+        }
+        synchronized (st) {
+            st.batched++;
+            if (sql != null) {
+                if (st.batchSql == null) {
+                    st.batchSql = new ArrayList<String>();
+                }
+                if (st.batchSql.size() < 20) {
+                    st.batchSql.add(sql);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Object jdbcEnter(Object statement, String method, String sql) {
+        SpanRecord span = current.get();
+        if (span == null) {
+            return null;
+        }
+        int[] depth = jdbcDepth.get();
+        depth[0]++;
+        if (depth[0] > 1 || !span.sampled) {
+            return NESTED;
+        }
+        boolean own = span.isOwnThread();
+        EventRecord e = span.beginEvent(System.nanoTime(), own);
+        if (e == null) {
+            return NESTED;
+        }
+        JdbcCall call = new JdbcCall(span, e, own);
+        try {
+            describeJdbc(e, statement, method, sql);
+        } catch (Throwable t) {
+            AgentLog.debug("jdbc describe failed: " + t);
+        }
+        return call;
+    }
+
+    private void describeJdbc(EventRecord e, Object statement, String method, String sql) throws Exception {
+        StatementState st = statements.get(statement);
+        boolean prepared = sql == null && statement instanceof PreparedStatement;
+        String kind = statement instanceof CallableStatement ? "CallableStatement"
+                : prepared ? "PreparedStatement" : "Statement";
+        e.api = kind + "." + method;
+        e.threadName = threadNameIfOther(current.get());
+        JdbcUrls.DbInfo db = null;
+        if (statement instanceof Statement) {
+            Connection c = ((Statement) statement).getConnection();
+            if (c != null) {
+                db = connections.get(c);
+                if (db == null) {
+                    db = JdbcUrls.describe(c.getMetaData().getURL(), c.getClass().getName());
+                    connections.put(c, db);
+                }
+            }
+        }
+        e.serviceType = db == null ? "JDBC" : db.serviceType;
+        e.destination = db == null ? null : db.destination;
+        String text = sql;
+        if (text == null && st != null) {
+            text = st.sql;
+        }
+        if (("executeBatch".equals(method) || "executeLargeBatch".equals(method)) && st != null) {
+            synchronized (st) {
+                if (text == null && st.batchSql != null && !st.batchSql.isEmpty()) {
+                    text = st.batchSql.get(0);
+                }
+                e.argument = "batch of " + st.batched;
+                st.batched = 0;
+                st.batchSql = null;
+            }
+        }
+        if (text != null) {
+            boolean mysqlQuotes = "MYSQL".equals(e.serviceType) || "MARIADB".equals(e.serviceType);
+            String normalized = normalize(text, mysqlQuotes);
+            if (normalized.length() > settings.maxSqlLength) {
+                normalized = BindValues.cut(normalized, settings.maxSqlLength);
+                e.truncated = true;
+            }
+            e.sql = normalized;
+        }
+        // a batch's rows each had their own values; the event says how many rows, not the last row's values
+        if (prepared && st != null && settings.bindValues && !method.startsWith("executeBatch")
+                && !method.startsWith("executeLargeBatch")) {
+            synchronized (st) {
+                if (!st.binds.isEmpty()) {
+                    e.bindValues = new ArrayList<String>(st.binds);
+                    e.truncated |= st.bindsCut;
+                }
+            }
+        }
+    }
+
+    private String normalize(String sql, boolean mysqlQuotes) {
+        String key = mysqlQuotes ? "m" + sql : "s" + sql;
+        String cached = sqlCache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String n = SqlNormalizer.normalize(sql, mysqlQuotes);
+        if (sqlCache.size() > 5000) {
+            sqlCache.clear();
+        }
+        if (sql.length() < 20_000) {
+            sqlCache.put(key, n);
+        }
+        return n;
+    }
+
+    @Override
+    public void jdbcExit(Object scope, Throwable thrown) {
+        int[] depth = jdbcDepth.get();
+        if (depth[0] > 0) {
+            depth[0]--;
+        }
+        if (!(scope instanceof JdbcCall)) {
+            return;
+        }
+        JdbcCall call = (JdbcCall) scope;
+        if (thrown != null) {
+            call.event.error = true;
+            call.event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+        }
+        call.span.endEvent(call.event, System.nanoTime(), call.nests);
+    }
+
+    // ------------------------------------------------------------------ context across threads
+
+    /** What a thread had before a task's context was attached. */
+    static final class ContextToken {
+        final SpanRecord attached;
+        final SpanRecord previous;
+
+        ContextToken(SpanRecord attached, SpanRecord previous) {
+            this.attached = attached;
+            this.previous = previous;
+        }
+    }
+
+    @Override
+    public void contextCapture(Object task) {
+        SpanRecord span = current.get();
+        if (span != null && task != null && span.sampled && !span.isFinished()) {
+            tasks.put(task, span);
+        }
+    }
+
+    @Override
+    public Object contextAttach(Object task) {
+        SpanRecord span = task == null ? null : tasks.remove(task);
+        if (span == null) {
+            return null;
+        }
+        SpanRecord previous = current.get();
+        if (previous == span) {
+            return null; // run on the capturing thread itself (e.g. caller-runs)
+        }
+        current.set(span);
+        return new ContextToken(span, previous);
+    }
+
+    @Override
+    public void contextClose(Object token) {
+        if (!(token instanceof ContextToken)) {
+            return;
+        }
+        ContextToken t = (ContextToken) token;
+        if (t.previous == null) {
+            current.remove();
+        } else {
+            current.set(t.previous);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String threadNameIfOther(SpanRecord span) {
+        return span == null || span.isOwnThread() ? null : Thread.currentThread().getName();
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    static String pathOnly(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    /** The first address of a forwarded-for list (or the peer address as is). */
+    static String firstAddress(String value) {
+        if (value == null) {
+            return null;
+        }
+        int comma = value.indexOf(',');
+        String first = (comma < 0 ? value : value.substring(0, comma)).trim();
+        return first.isEmpty() ? null : first;
+    }
+}

@@ -1,0 +1,208 @@
+package io.sightline.agent.core.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.sightline.agent.core.util.Backlog;
+import io.sightline.protocol.TraceIds;
+
+/** The tracer driven the way advice drives it, against a real H2 for the JDBC part. */
+class TracerTest {
+    final Backlog<SpanRecord> backlog = new Backlog<>(100);
+    final TransactionStats stats = new TransactionStats();
+
+    Tracer tracer(int maxEvents, boolean binds, int samplingRate) {
+        Tracer.Settings s = new Tracer.Settings();
+        s.applicationName = "app";
+        s.maxEvents = maxEvents;
+        s.bindValues = binds;
+        s.samplingRate = samplingRate;
+        s.maxBindValueLength = 5;
+        return new Tracer(s, backlog, stats);
+    }
+
+    Object enter(Tracer t, String uri, String traceparent) {
+        return t.serverEnter("TOMCAT", "GET", uri + "?q=1", "h:8080", "http", "10.0.0.9, 10.0.0.1", traceparent,
+                "caller", "TOMCAT", null);
+    }
+
+    SpanRecord takeOne() {
+        List<SpanRecord> out = new ArrayList<>();
+        backlog.drainTo(out, 10);
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    @Test
+    void serverSpanFields() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        assertThat(stats.activeCount()).isEqualTo(1);
+        assertThat(enter(t, "/nested", null)).isNull();
+        t.serverExit(scope, 200, null, "/a/{id}");
+        SpanRecord s = takeOne();
+        assertThat(s.uri).isEqualTo("/a");
+        assertThat(s.uriTemplate).isEqualTo("/a/{id}");
+        assertThat(s.clientIp).isEqualTo("10.0.0.9");
+        assertThat(s.endpoint).isEqualTo("h:8080");
+        assertThat(s.parentApplication).isNull(); // no traceparent: the header is not trusted
+        assertThat(s.parentSpanId).isZero();
+        assertThat(s.error).isFalse();
+        assertThat(stats.activeCount()).isZero();
+        assertThat(t.currentSpan()).isNull();
+    }
+
+    @Test
+    void sampledOutUpstreamIsNotRecordedButPropagated() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+        Object key = new Object();
+        Object call = t.httpClientEnter(key, "Lib", "GET", "http://x:1/y", false);
+        String[] headers = t.outgoingHeaders(call);
+        assertThat(headers[1]).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").endsWith("-00");
+        t.httpClientExit(call, 200, null, true);
+        t.serverExit(scope, 200, null, null);
+        assertThat(backlog.size()).isZero();
+    }
+
+    @Test
+    void oneInNSampling() {
+        Tracer t = tracer(10, true, 3);
+        for (int i = 0; i < 9; i++) {
+            t.serverExit(enter(t, "/s", null), 200, null, null);
+        }
+        assertThat(backlog.size()).isEqualTo(3);
+    }
+
+    @Test
+    void httpClientCallIsOneEventWhateverTheNesting() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object conn = new Object();
+        Object c1 = t.httpClientEnter(conn, "HttpURLConnection", "POST", "http://u:p@Svc:81/p?x=1", false);
+        String[] headers = t.outgoingHeaders(c1);
+        assertThat(t.outgoingHeaders(c1)).isNull(); // once
+        Object nested = t.httpClientEnter(conn, "HttpURLConnection", "POST", "http://svc:81/p", false);
+        assertThat(t.outgoingHeaders(nested)).isNull();
+        t.httpClientExit(nested, 200, null, true); // nested exit changes nothing
+        t.httpClientExit(c1, -1, null, false); // connect done
+        Object c2 = t.httpClientEnter(conn, "HttpURLConnection", "POST", "http://svc:81/p", true);
+        t.httpClientExit(c2, 201, null, true);
+        Object again = t.httpClientEnter(conn, "HttpURLConnection", "POST", "http://svc:81/p", true);
+        t.httpClientExit(again, 201, null, true);
+        t.serverExit(scope, 200, null, null);
+        SpanRecord s = takeOne();
+        assertThat(s.events()).hasSize(1);
+        EventRecord e = s.events().get(0);
+        assertThat(e.api).isEqualTo("HttpURLConnection POST");
+        assertThat(e.destination).isEqualTo("svc:81");
+        assertThat(e.argument).isEqualTo("http://svc:81/p");
+        assertThat(e.status).isEqualTo(201);
+        assertThat(headers).containsExactly("traceparent",
+                "00-" + TraceIds.hex(s.traceId) + "-" + TraceIds.spanIdHex(e.nextSpanId) + "-01",
+                "sightline-parent-app", "app", "sightline-parent-type", "TOMCAT",
+                "sightline-parent-span", TraceIds.spanIdHex(s.spanId));
+    }
+
+    @Test
+    void failedCallIsAnErrorWithItsException() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object call = t.httpClientEnter(new Object(), "L", "GET", "http://down:9/", false);
+        t.outgoingHeaders(call);
+        t.httpClientExit(call, -1, new IOException("Connection refused"), false);
+        t.serverExit(scope, 200, null, null);
+        EventRecord e = takeOne().events().get(0);
+        assertThat(e.error).isTrue();
+        assertThat(e.exception.toString()).isEqualTo("java.io.IOException: Connection refused");
+    }
+
+    @Test
+    void eventLimitCountsDrops() {
+        Tracer t = tracer(2, true, 1);
+        Object scope = enter(t, "/a", null);
+        for (int i = 0; i < 5; i++) {
+            Object c = t.httpClientEnter(new Object(), "L", "GET", "http://h:1/", true);
+            t.httpClientExit(c, 200, null, true);
+        }
+        t.serverExit(scope, 200, null, null);
+        SpanRecord s = takeOne();
+        assertThat(s.events()).hasSize(2);
+        assertThat(s.droppedEvents()).isEqualTo(3);
+    }
+
+    @Test
+    void jdbcAgainstRealH2() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit;DB_CLOSE_DELAY=-1")) {
+            c.createStatement().execute("create table if not exists t(id int, name varchar(20))");
+            String sql = "insert into t values (?, ?)";
+            PreparedStatement ps = c.prepareStatement(sql);
+            t.jdbcPrepared(ps, sql); // what PrepareAdvice reports
+            Object scope = enter(t, "/db", null);
+            ps.setInt(1, 7);
+            t.jdbcBind(ps, 1, 7);
+            ps.setString(2, "abcdefgh");
+            t.jdbcBind(ps, 2, "abcdefgh");
+            Object call = t.jdbcEnter(ps, "executeUpdate", null);
+            Object nested = t.jdbcEnter(ps, "execute", null); // a driver calling itself: not recorded
+            assertThat(nested).isNotNull().isNotInstanceOf(Tracer.JdbcCall.class);
+            t.jdbcExit(nested, null);
+            ps.executeUpdate();
+            t.jdbcExit(call, null);
+            t.jdbcClearParameters(ps);
+            t.jdbcBind(ps, 2, null);
+            Object second = t.jdbcEnter(ps, "executeUpdate", null);
+            t.jdbcExit(second, new java.sql.SQLException("nope"));
+            t.serverExit(scope, 200, null, null);
+        }
+        SpanRecord s = takeOne();
+        assertThat(s.events()).hasSize(2);
+        EventRecord first = s.events().get(0);
+        assertThat(first.api).isEqualTo("PreparedStatement.executeUpdate");
+        assertThat(first.serviceType).isEqualTo("H2");
+        assertThat(first.destination).isEqualTo("unit");
+        assertThat(first.sql).isEqualTo("insert into t values (?, ?)");
+        assertThat(first.bindValues).containsExactly("7", "abcde...");
+        assertThat(first.truncated).isTrue();
+        EventRecord second = s.events().get(1);
+        assertThat(second.bindValues).isEqualTo(Arrays.asList(null, null));
+        assertThat(second.error).isTrue();
+        assertThat(second.exception.className).isEqualTo("java.sql.SQLException");
+    }
+
+    @Test
+    void bindValuesCanBeSwitchedOff() throws Exception {
+        Tracer t = tracer(10, false, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit2")) {
+            PreparedStatement ps = c.prepareStatement("select ?");
+            t.jdbcPrepared(ps, "select ?");
+            Object scope = enter(t, "/db", null);
+            t.jdbcBind(ps, 1, "secret");
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.serverExit(scope, 200, null, null);
+        }
+        assertThat(takeOne().events().get(0).bindValues).isNull();
+    }
+
+    @Test
+    void exceptionsUnwrapServletWrappersAndCutFrames() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/x", null);
+        t.serverExit(scope, 500, new RuntimeException("outer", new IllegalStateException("inner")), null);
+        SpanRecord s = takeOne();
+        assertThat(s.error).isTrue();
+        assertThat(s.exception.className).isEqualTo("java.lang.RuntimeException"); // not a servlet wrapper
+        assertThat(s.exception.frames).hasSizeLessThanOrEqualTo(5);
+        assertThat(s.exception.frames[0]).startsWith("io.sightline.agent.core.trace.TracerTest.");
+    }
+}

@@ -1,0 +1,52 @@
+package io.sightline.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.sightline.agent.it.apps.SpringBootApp;
+import io.sightline.agent.testing.ForkedJvm;
+import io.sightline.agent.testing.TestCollector;
+import io.sightline.protocol.v1.Span;
+
+/** Spring Boot 3 on embedded Tomcat: URI templates, and an exception handled by the /error dispatch. */
+class SpringBootIT {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void templatesAndErrorDispatch() throws Exception {
+        try (TestCollector collector = TestCollector.start();
+             ForkedJvm app = ForkedJvm.builder().withAgent()
+                     .property("sightline.applicationName", "it-boot")
+                     .property("sightline.collector", collector.address())
+                     .property("sightline.log.dir", Files.createTempDirectory("sightline-it-log"))
+                     .classpath(ForkedJvm.classpath("spring-", "jackson-", "tomcat-embed-", "micrometer-", "slf4j-",
+                             "logback-", "snakeyaml", "jakarta.", "log4j-", "jul-to-slf4j"))
+                     .main(SpringBootApp.class.getName())
+                     .start()) {
+            String base = "http://127.0.0.1:" + app.awaitLine("READY", WAIT);
+            assertThat(Http.get(base + "/owners/7?x=1").body()).isEqualTo("owner 7");
+            Span ok = collector.awaitSpan("/owners/7", WAIT);
+            assertThat(ok.getUriTemplate()).isEqualTo("/owners/{ownerId}");
+            assertThat(ok.getStatus()).isEqualTo(200);
+            assertThat(ok.getError()).isFalse();
+            assertThat(ok.getThreadName()).startsWith("http-nio-");
+
+            assertThat(Http.get(base + "/owners/8/fail").status()).isEqualTo(500);
+            Span failed = collector.awaitSpan("/owners/8/fail", WAIT);
+            assertThat(failed.getStatus()).isEqualTo(500);
+            assertThat(failed.getError()).isTrue();
+            assertThat(failed.getException().getClassName()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(failed.getException().getMessage()).isEqualTo("boom 8");
+            // the /error dispatch is part of this transaction, and its mapping is not our template
+            assertThat(failed.getUriTemplate()).isEmpty();
+            Http.get(base + "/owners/9");
+            collector.awaitSpan("/owners/9", WAIT);
+            assertThat(collector.spans()).noneMatch(s -> s.getUri().equals("/error"));
+            assertThat(collector.spans().stream().filter(s -> s.getTraceId().equals(failed.getTraceId()))).hasSize(1);
+        }
+    }
+}

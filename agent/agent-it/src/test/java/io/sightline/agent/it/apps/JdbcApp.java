@@ -1,0 +1,114 @@
+package io.sightline.agent.it.apps;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+
+import javax.sql.DataSource;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Embedded Tomcat with one endpoint, /jdbc?name=x, running against the database given by
+ * -Durl, -Duser, -Dpassword, through HikariCP when -Dpool=hikari. Table it_owners_<pid> is
+ * created at start and dropped at exit. Prints "READY <port> <table>".
+ */
+public final class JdbcApp {
+    private JdbcApp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = System.getProperty("url");
+        String user = System.getProperty("user");
+        String password = System.getProperty("password", "");
+        String table = "it_owners_" + ProcessHandle.current().pid();
+        DataSource pool = null;
+        if ("hikari".equals(System.getProperty("pool"))) {
+            HikariConfig c = new HikariConfig();
+            c.setJdbcUrl(url);
+            c.setUsername(user);
+            c.setPassword(password);
+            c.setMaximumPoolSize(2);
+            pool = new HikariDataSource(c);
+        }
+        final DataSource ds = pool;
+        try (Connection c = open(ds, url, user, password); Statement s = c.createStatement()) {
+            s.execute("create table " + table + " (id int primary key, name varchar(100), city varchar(100))");
+            s.execute("insert into " + table + " values (1, 'George', 'Madison'), (2, 'Betty', 'Sun Prairie')");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = open(ds, url, user, password); Statement s = c.createStatement()) {
+                s.execute("drop table " + table);
+            } catch (SQLException ignored) {
+                // best effort
+            }
+        }));
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/sightline-tomcat-" + ProcessHandle.current().pid());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context ctx = tomcat.addContext("", null);
+        Tomcat.addServlet(ctx, "jdbc", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                StringBuilder out = new StringBuilder();
+                try (Connection c = open(ds, url, user, password)) {
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("update " + table + " set city = 'Madison' where id = 1");
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "select id, name from " + table + " where name = ? and id > ? and (city = ? or city = ?)")) {
+                        ps.setString(1, req.getParameter("name"));
+                        ps.setInt(2, 0);
+                        ps.setObject(3, "Madison");
+                        ps.setNull(4, Types.VARCHAR);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.append(rs.getInt(1)).append(':').append(rs.getString(2)).append('\n');
+                            }
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("insert into " + table + " values (?, ?, 'x')")) {
+                        for (int id = 100; id < 102; id++) {
+                            ps.setInt(1, id);
+                            ps.setString(2, "batch" + id);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                    try (Statement s = c.createStatement()) {
+                        s.execute("delete from " + table + " where id >= 100");
+                    }
+                } catch (SQLException e) {
+                    throw new IOException(e);
+                }
+                resp.getWriter().print(out);
+            }
+        });
+        ctx.addServletMappingDecoded("/jdbc", "jdbc");
+        tomcat.start();
+        System.out.println("READY " + connector.getLocalPort() + " " + table);
+        System.out.flush();
+        tomcat.getServer().await();
+    }
+
+    private static Connection open(DataSource ds, String url, String user, String password) throws SQLException {
+        return ds != null ? ds.getConnection() : DriverManager.getConnection(url, user, password);
+    }
+}

@@ -1,0 +1,169 @@
+package io.sightline.web.api;
+
+import io.sightline.storage.query.AgentStats;
+import io.sightline.storage.query.Application;
+import io.sightline.storage.query.CallTree;
+import io.sightline.storage.query.LiveAgents;
+import io.sightline.storage.query.Queries;
+import io.sightline.storage.query.ScatterPage;
+import io.sightline.storage.query.ServerMap;
+import io.sightline.storage.query.TransactionPage;
+import io.sightline.storage.query.TransactionQuery;
+import io.sightline.web.WebRole;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The REST API of CONTRACT.md; every read goes to {@link Queries} (HBase) or {@link LiveAgents}. */
+@RestController
+@Conditional(WebRole.class)
+@RequestMapping("/api")
+public class ApiController {
+    /** Upper bound of points one density request reads (about 10 pages of the largest limit). */
+    static final long DENSITY_MAX_POINTS_CAP = 5_000_000L;
+    static final long DENSITY_DEFAULT_MAX_POINTS = 2_000_000L;
+    static final int DENSITY_DEFAULT_EXACT = 2_000;
+
+    private final Queries queries;
+    private final ObjectProvider<LiveAgents> live;
+
+    public ApiController(Queries queries, ObjectProvider<LiveAgents> live) {
+        this.queries = queries;
+        this.live = live;
+    }
+
+    @GetMapping("/me")
+    public Map<String, String> me(Principal principal) {
+        return Map.of("username", principal.getName());
+    }
+
+    @GetMapping("/applications")
+    public List<Application> applications() {
+        return queries.applications();
+    }
+
+    @GetMapping("/servermap")
+    public ServerMap serverMap(HttpServletRequest request) {
+        Params p = new Params(request.getParameterMap());
+        String application = p.name("application", true);
+        long[] w = p.window();
+        return queries.serverMap(application, w[0], w[1]);
+    }
+
+    @GetMapping("/scatter")
+    public ScatterPage scatter(HttpServletRequest request) {
+        TransactionQuery q = new Params(request.getParameterMap()).transactionQuery();
+        return withCursor(q, () -> queries.scatter(q));
+    }
+
+    /**
+     * All points of the window binned for drawing (see {@link ScatterDensity}); reads the scatter
+     * page by page up to {@code maxPoints}. Same filters as /api/scatter; {@code columns} 1..4000.
+     */
+    @GetMapping("/scatter/density")
+    public ScatterDensity.Result scatterDensity(HttpServletRequest request) {
+        Params p = new Params(request.getParameterMap());
+        Long columnsParam = p.longValue("columns", false, 1, 4000);
+        int columns = columnsParam == null ? 600 : columnsParam.intValue();
+        Long maxPointsParam = p.longValue("maxPoints", false, 1, DENSITY_MAX_POINTS_CAP);
+        Long exactParam = p.longValue("exactPoints", false, 0, 100_000);
+        int exactPoints = exactParam == null ? DENSITY_DEFAULT_EXACT : exactParam.intValue();
+        long maxPoints = maxPointsParam == null ? DENSITY_DEFAULT_MAX_POINTS : maxPointsParam;
+        if (p.optional("limit") != null || p.optional("cursor") != null) {
+            throw new BadParameterException("limit", "limit and cursor are not used by /api/scatter/density; use maxPoints");
+        }
+        TransactionQuery first = p.transactionQuery();
+        ScatterDensity density = new ScatterDensity(first.from(), first.to(), columns);
+        String cursor = null;
+        boolean complete;
+        while (true) {
+            long left = maxPoints - density.total();
+            int limit = (int) Math.min(TransactionQuery.MAX_LIMIT, left);
+            TransactionQuery q = new TransactionQuery(first.application(), first.from(), first.to(),
+                    first.minElapsed(), first.maxElapsed(), first.error(), first.clientIp(), first.url(),
+                    first.agentId(), limit, cursor);
+            ScatterPage page = queries.scatter(q);
+            page.points().forEach(density::add);
+            if (page.complete() || page.next() == null) {
+                complete = true;
+                break;
+            }
+            if (density.total() >= maxPoints) {
+                complete = false;
+                break;
+            }
+            cursor = page.next();
+        }
+        return density.result(complete, exactPoints);
+    }
+
+    @GetMapping("/transactions")
+    public TransactionPage transactions(HttpServletRequest request) {
+        TransactionQuery q = new Params(request.getParameterMap()).transactionQuery();
+        return withCursor(q, () -> queries.transactions(q));
+    }
+
+    @GetMapping("/transactions/{transactionId}")
+    public CallTree callTree(@PathVariable String transactionId) {
+        String id = Params.transactionId(transactionId);
+        return queries.callTree(id).orElseThrow(() -> new NotFoundException("no transaction " + id));
+    }
+
+    @GetMapping("/agents/{agentId}/stats")
+    public AgentStats agentStats(@PathVariable String agentId, HttpServletRequest request) {
+        Params.checkName("agentId", agentId);
+        long[] w = new Params(request.getParameterMap()).window();
+        if (queries.agent(agentId).isEmpty()) {
+            throw new NotFoundException("no agent " + agentId);
+        }
+        return queries.agentStats(agentId, w[0], w[1]);
+    }
+
+    @GetMapping("/agents/{agentId}")
+    public Object agent(@PathVariable String agentId) {
+        Params.checkName("agentId", agentId);
+        return queries.agent(agentId).orElseThrow(() -> new NotFoundException("no agent " + agentId));
+    }
+
+    @GetMapping("/agents/{agentId}/active")
+    public List<LiveAgents.ActiveRequest> active(@PathVariable String agentId) {
+        Params.checkName("agentId", agentId);
+        LiveAgents agents = live.getIfAvailable();
+        if (agents == null) {
+            throw new NotFoundException("agent " + agentId + " is not connected (no collector in this server)");
+        }
+        return agents.activeRequests(agentId)
+                .orElseThrow(() -> new NotFoundException("agent " + agentId + " is not connected"));
+    }
+
+    /** The OpenAPI 3 description of this API (hand-written, checked against the controller by a test). */
+    @GetMapping(value = "/openapi.yaml", produces = "application/yaml")
+    public org.springframework.core.io.Resource openApi() {
+        return new org.springframework.core.io.ClassPathResource("io/sightline/web/openapi.yaml");
+    }
+
+    /** Anything else under /api is a JSON 404, not the UI and not an HTML error page. */
+    @RequestMapping("/**")
+    public void unknown(HttpServletRequest request) {
+        throw new NotFoundException("no such API: " + Params.shorten(request.getRequestURI()));
+    }
+
+    /** A cursor the storage rejects is the client's mistake, not a server error. */
+    private static <T> T withCursor(TransactionQuery q, java.util.function.Supplier<T> call) {
+        if (q.cursor() == null) {
+            return call.get();
+        }
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            throw new BadParameterException("cursor", "cursor is not a value returned as next by a previous page");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.sightline.web.api;
+
+import io.sightline.storage.query.ScatterPage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bins scatter points into a grid so that a million of them reach the browser as a few thousand
+ * cells. Columns split [from, to) evenly; rows are logarithmic elapsed buckets (each about 4%
+ * wide, fixed whatever the request) so that the UI can draw them on any elapsed scale. A point
+ * is never lost: every point lies in a painted cell, and the points of sparse cells (at most
+ * {@link #EXACT_PER_CELL}) are also returned exactly, so isolated outliers stay clickable dots;
+ * of those, at most {@code maxExact}, the slowest first (the outliers people look for).
+ */
+public final class ScatterDensity {
+    /** Row bucket growth: bucket r >= 1 holds elapsed in [RATIO^(r-1), RATIO^r). */
+    static final double RATIO = 1.04;
+    static final int EXACT_PER_CELL = 2;
+    private static final double LOG_RATIO = Math.log(RATIO);
+
+    private final long from;
+    private final long to;
+    private final int columns;
+    private final Map<Long, Cell> cells = new HashMap<>();
+    private long total;
+    private long errors;
+    private long maxElapsed = -1;
+    private long minElapsed = Long.MAX_VALUE;
+
+    private static final class Cell {
+        long success;
+        long error;
+        final ScatterPage.Point[] first = new ScatterPage.Point[EXACT_PER_CELL];
+    }
+
+    public ScatterDensity(long from, long to, int columns) {
+        if (from >= to || columns < 1) {
+            throw new IllegalArgumentException("need from < to and columns >= 1");
+        }
+        this.from = from;
+        this.to = to;
+        this.columns = columns;
+    }
+
+    /** The row of an elapsed time: 0 for 0 ms, then logarithmic buckets. */
+    public static int row(long elapsed) {
+        if (elapsed <= 0) {
+            return 0;
+        }
+        // bucket r covers [RATIO^(r-1), RATIO^r); compensate floating error at the edges
+        int r = (int) Math.floor(Math.log(elapsed) / LOG_RATIO) + 1;
+        while (r > 1 && lowerBound(r) > elapsed) {
+            r--;
+        }
+        while (lowerBound(r + 1) <= elapsed) {
+            r++;
+        }
+        return r;
+    }
+
+    /** The smallest elapsed (ms, may be fractional) that falls in {@code row}. */
+    public static double lowerBound(int row) {
+        return row <= 0 ? 0 : Math.pow(RATIO, row - 1);
+    }
+
+    public int column(long startTime) {
+        long c = (startTime - from) * columns / (to - from);
+        return (int) Math.max(0, Math.min(columns - 1, c));
+    }
+
+    public void add(ScatterPage.Point p) {
+        int col = column(p.startTime());
+        int row = row(p.elapsed());
+        Cell cell = cells.computeIfAbsent(((long) col << 32) | row, k -> new Cell());
+        long n = cell.success + cell.error;
+        if (n < EXACT_PER_CELL) {
+            cell.first[(int) n] = p;
+        }
+        if (p.error()) {
+            cell.error++;
+            errors++;
+        } else {
+            cell.success++;
+        }
+        total++;
+        maxElapsed = Math.max(maxElapsed, p.elapsed());
+        minElapsed = Math.min(minElapsed, p.elapsed());
+    }
+
+    public long total() {
+        return total;
+    }
+
+    /** The JSON body of /api/scatter/density. */
+    public record Result(long from, long to, int columns, double rowRatio, long total, long errors,
+                         Long minElapsed, Long maxElapsed, List<long[]> cells, List<ScatterPage.Point> points,
+                         boolean pointsComplete, boolean complete) {
+    }
+
+    /** Cells as [column, row, successes, errors], ordered by column then row. */
+    public Result result(boolean complete) {
+        return result(complete, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #result(boolean)}, with at most {@code maxExact} exact points, the slowest kept. */
+    public Result result(boolean complete, int maxExact) {
+        List<long[]> out = new ArrayList<>(cells.size());
+        List<ScatterPage.Point> exact = new ArrayList<>();
+        cells.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            Cell c = e.getValue();
+            long key = e.getKey();
+            out.add(new long[] {key >>> 32, key & 0xffffffffL, c.success, c.error});
+            if (c.success + c.error <= EXACT_PER_CELL) {
+                for (ScatterPage.Point p : c.first) {
+                    if (p != null) {
+                        exact.add(p);
+                    }
+                }
+            }
+        });
+        boolean allExact = exact.size() <= maxExact;
+        if (!allExact) {
+            exact.sort((a, b) -> Long.compare(b.elapsed(), a.elapsed()));
+            exact.subList(maxExact, exact.size()).clear();
+        }
+        exact.sort((a, b) -> Long.compare(b.startTime(), a.startTime()));
+        return new Result(from, to, columns, RATIO, total, errors,
+                total == 0 ? null : minElapsed, total == 0 ? null : maxElapsed, out, exact, allExact, complete);
+    }
+}
