@@ -29,6 +29,16 @@ public class SightlineProperties {
         private String maxHeap = "768m";
         /** ZooKeeper port of the embedded child; 0 = a free port. */
         private int zookeeperPort = 0;
+        /** Regions the big tables start with (1, 2, 4, 8); 0 = 2 embedded, 8 on an external HBase. */
+        private int regions = 0;
+
+        public int getRegions() {
+            return regions;
+        }
+
+        public void setRegions(int regions) {
+            this.regions = regions;
+        }
 
         public String getZookeeper() {
             return zookeeper;

@@ -2,6 +2,7 @@ package io.sightline.server;
 
 import io.sightline.hbase.schema.HBaseConnections;
 import io.sightline.hbase.schema.SchemaTool;
+import io.sightline.hbase.schema.Tables;
 import io.sightline.hbase.standalone.EmbeddedHBase;
 import io.sightline.storage.read.HBaseQueries;
 import java.nio.file.Files;
@@ -80,7 +81,10 @@ public class StorageLifecycle implements SmartLifecycle {
                     }
                 }
                 problem = "applying the schema";
-                SchemaTool.Report r = SchemaTool.apply(c, props.getRetentionDays(), false, line -> LOG.info("schema: {}", line));
+                int regions = props.getHbase().getRegions() != 0 ? props.getHbase().getRegions()
+                        : props.getHbase().getZookeeper() == null ? 2 : Tables.DEFAULT_REGIONS;
+                SchemaTool.Report r = SchemaTool.apply(c, props.getRetentionDays(), regions, false,
+                        line -> LOG.info("schema: {}", line));
                 LOG.info("HBase schema at version {}", r.versionAfter());
                 queries = new HBaseQueries(c, props.getAgentDisconnectedAfter().toMillis());
                 problem = null;

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.hadoop.hbase.client.Connection;
 
 /**
- * The operator's command: {@code schema --zookeeper=host:2181 [--retention-days=14] [--dry-run]}.
+ * The operator's command: {@code schema --zookeeper=host:2181 [--retention-days=14] [--regions=8] [--dry-run]}.
  * Exit codes: 0 done, 1 failure, 2 bad arguments.
  */
 public final class SchemaCommand {
@@ -16,6 +16,7 @@ public final class SchemaCommand {
         String zookeeper = null;
         int retention = 14;
         boolean dryRun = false;
+        int regions = Tables.DEFAULT_REGIONS;
         for (String a : args) {
             if (a.startsWith("--zookeeper=")) {
                 zookeeper = a.substring("--zookeeper=".length());
@@ -27,6 +28,14 @@ public final class SchemaCommand {
                     Tables.ttlSeconds(retention);
                 } catch (IllegalArgumentException e) {
                     err.println("bad --retention-days: " + a.substring(a.indexOf('=') + 1) + " (1..3650)");
+                    return 2;
+                }
+            } else if (a.startsWith("--regions=")) {
+                try {
+                    regions = Integer.parseInt(a.substring("--regions=".length()));
+                    Tables.splitKeys(Tables.TRACES, regions);
+                } catch (IllegalArgumentException e) {
+                    err.println("bad --regions: " + a.substring("--regions=".length()) + " (1, 2, 4 or 8)");
                     return 2;
                 }
             } else if (a.equals("--dry-run")) {
@@ -52,7 +61,7 @@ public final class SchemaCommand {
             return 2;
         }
         try (Connection c = HBaseConnections.connect(zookeeper)) {
-            SchemaTool.Report r = SchemaTool.apply(c, retention, dryRun, line -> out.println("schema: " + line));
+            SchemaTool.Report r = SchemaTool.apply(c, retention, regions, dryRun, line -> out.println("schema: " + line));
             out.println("schema: version " + r.versionBefore() + " -> " + r.versionAfter()
                     + (dryRun ? " (dry run, nothing changed)" : ""));
             return 0;
@@ -64,6 +73,6 @@ public final class SchemaCommand {
 
     private static void usage(PrintStream s) {
         s.println("usage: java -jar sightline-server.jar schema --zookeeper=host:port[,host:port] "
-                + "[--retention-days=14] [--dry-run]");
+                + "[--retention-days=14] [--regions=8] [--dry-run]");
     }
 }

@@ -17,13 +17,15 @@ import org.apache.hadoop.hbase.client.TableDescriptor;
 public final class SchemaContext {
     private final Admin admin;
     private final int retentionDays;
+    private final int regions;
     private final boolean dryRun;
     private final List<String> actions = new ArrayList<>();
     private final Consumer<String> log;
 
-    SchemaContext(Admin admin, int retentionDays, boolean dryRun, Consumer<String> log) {
+    SchemaContext(Admin admin, int retentionDays, int regions, boolean dryRun, Consumer<String> log) {
         this.admin = admin;
         this.retentionDays = retentionDays;
+        this.regions = regions;
         this.dryRun = dryRun;
         this.log = log;
     }
@@ -73,7 +75,7 @@ public final class SchemaContext {
         action("create table " + table.getTableName().getNameAsString());
         if (!dryRun) {
             try {
-                byte[][] splits = Tables.splitKeys(table.getTableName());
+                byte[][] splits = Tables.splitKeys(table.getTableName(), regions);
                 if (splits == null) {
                     admin.createTable(table);
                 } else {

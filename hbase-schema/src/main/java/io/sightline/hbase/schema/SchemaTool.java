@@ -34,9 +34,19 @@ public final class SchemaTool {
 
     public static Report apply(Connection connection, int retentionDays, boolean dryRun, Consumer<String> log)
             throws IOException {
+        return apply(connection, retentionDays, Tables.DEFAULT_REGIONS, dryRun, log);
+    }
+
+    /**
+     * Applies the schema; {@code regions} (1, 2, 4 or 8) is how many regions the big tables start
+     * with when they are created (existing tables keep theirs).
+     */
+    public static Report apply(Connection connection, int retentionDays, int regions, boolean dryRun, Consumer<String> log)
+            throws IOException {
         Tables.ttlSeconds(retentionDays); // validates
+        Tables.splitKeys(Tables.TRACES, regions); // validates
         try (Admin admin = connection.getAdmin()) {
-            SchemaContext ctx = new SchemaContext(admin, retentionDays, dryRun, log);
+            SchemaContext ctx = new SchemaContext(admin, retentionDays, regions, dryRun, log);
             ctx.ensureNamespace(Tables.NAMESPACE);
             ctx.ensureTable(Tables.schema());
             int before = dryRun && !admin.tableExists(Tables.SCHEMA) ? 0 : readVersion(connection);

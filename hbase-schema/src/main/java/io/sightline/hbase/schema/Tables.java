@@ -80,24 +80,34 @@ public final class Tables {
                 agentStats(retentionDays), metadata(), endpoints(retentionDays), schema());
     }
 
-    /** Split keys of a table (null when it starts with one region). */
+    /** Regions the big tables (traces, trace_index) start with on a cluster. */
+    public static final int DEFAULT_REGIONS = 8;
+
+    /** Split keys of a table for {@link #DEFAULT_REGIONS} (null when it starts with one region). */
     public static byte[][] splitKeys(TableName table) {
-        if (table.equals(TRACES)) {
-            // trace ids are random: spread on the first byte
-            byte[][] keys = new byte[7][];
-            for (int i = 1; i < 8; i++) {
-                keys[i - 1] = new byte[] {(byte) (i * 32)};
-            }
-            return keys;
+        return splitKeys(table, DEFAULT_REGIONS);
+    }
+
+    /**
+     * Split keys of a table that should start with {@code regions} regions (1, 2, 4 or 8): traces
+     * split on the first byte of the (random) trace id, the trace index on salt boundaries. Fewer
+     * regions suit a single server (each region in a write batch costs a log sync of its own);
+     * more spread the load over a cluster's servers. Null when the table starts with one region.
+     */
+    public static byte[][] splitKeys(TableName table, int regions) {
+        if (regions != 1 && regions != 2 && regions != 4 && regions != 8) {
+            throw new IllegalArgumentException("regions must be 1, 2, 4 or 8: " + regions);
         }
-        if (table.equals(TRACE_INDEX)) {
-            byte[][] keys = new byte[RowKeys.SALT_BUCKETS - 1][];
-            for (int i = 1; i < RowKeys.SALT_BUCKETS; i++) {
-                keys[i - 1] = new byte[] {(byte) i};
-            }
-            return keys;
+        if (regions == 1 || !(table.equals(TRACES) || table.equals(TRACE_INDEX))) {
+            return null;
         }
-        return null;
+        byte[][] keys = new byte[regions - 1][];
+        for (int i = 1; i < regions; i++) {
+            keys[i - 1] = table.equals(TRACES)
+                    ? new byte[] {(byte) (i * (256 / regions))}
+                    : new byte[] {(byte) (i * (RowKeys.SALT_BUCKETS / regions))};
+        }
+        return keys;
     }
 
     static TableDescriptor agents() {

@@ -95,6 +95,17 @@ class RowKeysTest {
         }
     }
 
+    @Test
+    void splitKeysFollowTheRegionCount() {
+        assertThat(Tables.splitKeys(Tables.TRACES, 1)).isNull();
+        assertThat(Tables.splitKeys(Tables.TRACES, 2)).isDeepEqualTo(new byte[][] {{(byte) 0x80}});
+        assertThat(Tables.splitKeys(Tables.TRACE_INDEX, 4)).isDeepEqualTo(new byte[][] {{2}, {4}, {6}});
+        assertThat(Tables.splitKeys(Tables.TRACE_INDEX).length).isEqualTo(7);
+        assertThat(Tables.splitKeys(Tables.AGENTS, 8)).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tables.splitKeys(Tables.TRACES, 3))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static byte[] withSalt(byte[] row, int salt) {
         byte[] r = row.clone();
         r[0] = (byte) salt;

@@ -140,6 +140,8 @@ class SchemaToolTest {
         assertThat(SchemaCommand.run(List.of("--zookeeper=h:notaport"), o, e)).isEqualTo(2);
         assertThat(SchemaCommand.run(List.of("--zookeeper=h:1", "--retention-days=0"), o, e)).isEqualTo(2);
         assertThat(SchemaCommand.run(List.of("--bogus"), o, e)).isEqualTo(2);
+        assertThat(SchemaCommand.run(List.of("--zookeeper=h:1", "--regions=3"), o, e)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad --regions: 3");
 
         String quorum = HBaseTestCluster.shared().quorum();
         assertThat(SchemaCommand.run(List.of("--zookeeper=" + quorum, "--retention-days=30", "--dry-run"), o, e))

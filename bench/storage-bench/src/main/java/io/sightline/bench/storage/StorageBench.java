@@ -59,6 +59,7 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 public final class StorageBench {
     private static final int THREADS = 4;
     private static final int BATCH = 100;
+    private static final int REGIONS = Integer.getInteger("bench.regions", 2);
 
     public static void main(String[] args) throws Exception {
         int transactions = Integer.getInteger("bench.transactions", 1_000_000);
@@ -66,9 +67,10 @@ public final class StorageBench {
         Path dir = Files.createTempDirectory("sightline-storage-bench");
         EmbeddedHBase hbase = EmbeddedHBase.start(dir, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults().withMaxHeap("1g"));
         try (Connection c = HBaseConnections.connect(hbase.quorum())) {
-            SchemaTool.apply(c, 14, false, l -> { });
-            System.out.printf(Locale.ROOT, "== Sightline storage bench: %,d transactions for queries, %,d spans for ingest, %d cores%n",
-                    transactions, ingestSpans, Runtime.getRuntime().availableProcessors());
+            int regions = REGIONS;
+            SchemaTool.apply(c, 14, regions, false, l -> { });
+            System.out.printf(Locale.ROOT, "== Sightline storage bench: %,d transactions for queries, %,d spans for ingest, %d cores, %d regions per big table%n",
+                    transactions, ingestSpans, Runtime.getRuntime().availableProcessors(), regions);
             // queries first, so that the bytes on disk count only their transactions
             if (transactions > 0) {
                 queries(c, dir, transactions);
@@ -132,7 +134,7 @@ public final class StorageBench {
         TableName raw = TableName.valueOf(Tables.NAMESPACE, "bench_raw");
         try (Admin admin = c.getAdmin()) {
             admin.createTable(TableDescriptorBuilder.newBuilder(raw)
-                    .setColumnFamily(Tables.all(14).get(1).getColumnFamilies()[0]).build(), Tables.splitKeys(Tables.TRACES));
+                    .setColumnFamily(Tables.all(14).get(1).getColumnFamilies()[0]).build(), Tables.splitKeys(Tables.TRACES, REGIONS));
         }
         long t0 = System.nanoTime();
         parallel(batches, batch -> {
