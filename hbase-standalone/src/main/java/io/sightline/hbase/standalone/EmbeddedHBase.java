@@ -119,7 +119,7 @@ public final class EmbeddedHBase implements AutoCloseable {
         pb.environment().remove("HBASE_CONF_DIR");
         pb.environment().remove("CLASSPATH");
         Process p = pb.start();
-        writeAtomically(dataDir.resolve(PID_FILE), Long.toString(p.pid()));
+        writeAtomically(dataDir.resolve(PID_FILE), pidFileText(p.pid(), ProcessHandle.current()));
         EmbeddedHBase hbase = new EmbeddedHBase(dataDir, p, zk, options);
         try {
             hbase.awaitReady(options.startTimeout(), log);
@@ -375,21 +375,34 @@ public final class EmbeddedHBase implements AutoCloseable {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Stops a child left by a crashed parent: it would hold the data dir and its ports. */
+    /** "child-pid parent-pid parent-start-ms": enough to tell a live owner from a crashed one. */
+    static String pidFileText(long childPid, ProcessHandle parent) {
+        return childPid + " " + parent.pid() + " " + parent.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    }
+
+    /**
+     * Stops a child left by a crashed parent (it would hold the data dir and its ports); refuses
+     * to start when the child's parent is another live process: the data dir is in use.
+     */
     static void stopStaleChild(Path dataDir, Duration timeout) throws IOException {
         Path pidFile = dataDir.resolve(PID_FILE);
         if (!Files.exists(pidFile)) {
             return;
         }
+        String[] parts = Files.readString(pidFile).trim().split("\\s+");
         long pid;
         try {
-            pid = Long.parseLong(Files.readString(pidFile).trim());
+            pid = Long.parseLong(parts[0]);
         } catch (NumberFormatException e) {
             Files.delete(pidFile);
             return;
         }
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isPresent() && handle.get().isAlive() && isOurChild(handle.get())) {
+            if (parts.length == 3 && ownerAlive(Long.parseLong(parts[1]), Long.parseLong(parts[2]))) {
+                throw new IOException("the data dir " + dataDir + " is in use by the HBase child (pid " + pid
+                        + ") of another running process (pid " + parts[1] + "); stop that one or use another data dir");
+            }
             LOG.warning("Stopping a stale HBase child (pid " + pid + ") left on " + dataDir);
             ProcessHandle h = handle.get();
             h.destroy();
@@ -405,6 +418,16 @@ public final class EmbeddedHBase implements AutoCloseable {
             }
         }
         Files.deleteIfExists(pidFile);
+    }
+
+    /** Whether the recorded parent still runs (same pid and start time) and is not this process. */
+    private static boolean ownerAlive(long parentPid, long parentStartMs) {
+        if (parentPid == ProcessHandle.current().pid()) {
+            return false; // ours: a restart of storage inside this process reclaims it
+        }
+        return ProcessHandle.of(parentPid).filter(ProcessHandle::isAlive)
+                .map(p -> p.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L) == parentStartMs)
+                .orElse(false);
     }
 
     private static boolean isOurChild(ProcessHandle h) {

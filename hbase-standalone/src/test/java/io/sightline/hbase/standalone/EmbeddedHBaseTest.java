@@ -47,7 +47,9 @@ class EmbeddedHBaseTest {
         EmbeddedHBase hbase = EmbeddedHBase.start(data, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults());
         try {
             assertThat(hbase.quorum()).isEqualTo("127.0.0.1:" + hbase.zookeeperPort());
-            assertThat(Files.readString(data.resolve("hbase.pid")).trim()).isEqualTo(Long.toString(hbase.pid()));
+            assertThat(Files.readString(data.resolve("hbase.pid")).trim())
+                    .isEqualTo(hbase.pid() + " " + ProcessHandle.current().pid() + " "
+                            + ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli());
             assertThat(Files.readString(data.resolve("conf/hbase-site.xml")))
                     .contains("<name>hbase.cluster.distributed</name><value>false</value>")
                     .contains("<name>hbase.master.info.port</name><value>-1</value>")
@@ -90,7 +92,17 @@ class EmbeddedHBaseTest {
         Path data = root.resolve("stale");
         EmbeddedHBase first = EmbeddedHBase.start(data, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults());
         long firstPid = first.pid();
-        // a second start on the same folder (as after a crash of the parent) stops the old child first
+        // owned by another live process (here: pretend our own parent started it): refused, untouched
+        Path pidFile = data.resolve("hbase.pid");
+        String mine = Files.readString(pidFile);
+        ProcessHandle other = ProcessHandle.current().parent().orElseThrow();
+        Files.writeString(pidFile, EmbeddedHBase.pidFileText(firstPid, other));
+        assertThatThrownBy(() -> EmbeddedHBase.start(data, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults()))
+                .isInstanceOf(IOException.class).hasMessageContaining("is in use by the HBase child (pid " + firstPid + ")");
+        assertThat(first.isAlive()).isTrue();
+        Files.writeString(pidFile, mine);
+        // a second start on the same folder by its owner (as after a storage restart, or a crash of
+        // the parent) stops the old child first
         EmbeddedHBase second = EmbeddedHBase.start(data, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults());
         try {
             assertThat(first.isAlive()).isFalse();
