@@ -57,7 +57,8 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
  * </ul>
  */
 public final class StorageBench {
-    private static final int THREADS = 4;
+    /** Concurrent senders (agents) in the ingest part and writer threads in the load; -Dbench.threads. */
+    private static final int THREADS = Integer.getInteger("bench.threads", 4);
     private static final int BATCH = 100;
     private static final int REGIONS = Integer.getInteger("bench.regions", 2);
 
@@ -71,6 +72,7 @@ public final class StorageBench {
             SchemaTool.apply(c, 14, regions, false, l -> { });
             System.out.printf(Locale.ROOT, "== Sightline storage bench: %,d transactions for queries, %,d spans for ingest, %d cores, %d regions per big table%n",
                     transactions, ingestSpans, Runtime.getRuntime().availableProcessors(), regions);
+            System.out.printf(Locale.ROOT, "%d concurrent senders / writers%n", THREADS);
             // queries first, so that the bytes on disk count only their transactions
             if (transactions > 0) {
                 queries(c, dir, transactions);
