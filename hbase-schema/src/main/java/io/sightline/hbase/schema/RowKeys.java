@@ -27,13 +27,18 @@ public final class RowKeys {
 
     /** 8-byte hash of a name (first bytes of SHA-256 of its UTF-8 form). */
     public static byte[] hash(String name) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return Arrays.copyOf(md.digest(name.getBytes(StandardCharsets.UTF_8)), HASH_LENGTH);
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return Arrays.copyOf(md.digest(name.getBytes(StandardCharsets.UTF_8)), HASH_LENGTH);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 
     // ------------------------------------------------------------------ traces
 
