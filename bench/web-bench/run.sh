@@ -17,7 +17,7 @@ SIGHTLINE_ADMIN_PASSWORD="$password" java -Xmx2g -Dsightline.dev.transactions="$
   -Dsightline.hbase.lib="$root/hbase-standalone/target/hbase-lib" -cp "web/target/classes:web/target/test-classes:$(cat web/target/cp.txt)" io.sightline.webdev.DevServer \
   --server.port="$port" --server.address=127.0.0.1 --sightline.data-dir="$data" >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 # the embedded HBase starts, then the transactions go through the collector (minutes for a million)
 echo "[web-bench] starting the embedded HBase and writing $n transactions through the collector"
 for _ in $(seq 1 3600); do
