@@ -14,15 +14,18 @@ password="bench-$(date +%s)-pw"
 minutes=60
 log="$data/server.log"
 SIGHTLINE_ADMIN_PASSWORD="$password" java -Xmx2g -Dsightline.dev.transactions="$n" -Dsightline.dev.minutes="$minutes" \
-  -cp "web/target/classes:web/target/test-classes:$(cat web/target/cp.txt)" io.sightline.webdev.DevServer \
+  -Dsightline.hbase.lib="$root/hbase-standalone/target/hbase-lib" -cp "web/target/classes:web/target/test-classes:$(cat web/target/cp.txt)" io.sightline.webdev.DevServer \
   --server.port="$port" --server.address=127.0.0.1 --sightline.data-dir="$data" >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+# the embedded HBase starts, then the transactions go through the collector (minutes for a million)
+echo "[web-bench] starting the embedded HBase and writing $n transactions through the collector"
+for _ in $(seq 1 3600); do
   curl -sf -o /dev/null -u "admin:$password" "http://127.0.0.1:$port/api/me" && break
   kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.5
 done
+grep '^\[dev\]' "$log" || true
 # the generated window: [now - minutes, now) when the server started
 range="$(curl -sf -u "admin:$password" "http://127.0.0.1:$port/api/applications" | python3 -c 'import json,sys; a=[x for x in json.load(sys.stdin) if x["name"]=="shop"][0]["agents"][0]; print(a["startTime"])')"
 to=$(( range + minutes * 60000 ))

@@ -4,12 +4,15 @@
 //   (or BASE_URL, SIGHTLINE_ADMIN_PASSWORD, APPLICATION, SCREENSHOT_DIR)
 // Optional: --range=1h (time range the data lies in), --xss=<script> (a text that some traced URL,
 // SQL or exception contains; checked to render as text), --expectTypes=USER,TOMCAT,H2 (server
-// map node types that must be there). Prints one line per check and "N passed, M failed".
+// map node types that must be there), --trafficUrl=http://... (the base URL of an instrumented
+// application of --application with /owners/1 and /slow?ms=N, like the demo shop: the real-time
+// and live checks send their own traffic there; without it they are skipped). Prints one line per
+// check and "N passed, M failed, K skipped".
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { launch, options, login } from './browser.mjs'
 
-const opt = options({ baseUrl: 'http://127.0.0.1:8080', password: '', application: '', screenshots: 'target/e2e-screenshots', range: '1h', xss: '<script', expectTypes: 'USER' })
+const opt = options({ baseUrl: 'http://127.0.0.1:8080', password: '', application: '', screenshots: 'target/e2e-screenshots', range: '1h', xss: '<script', expectTypes: 'USER', trafficUrl: '' })
 if (!opt.password || !opt.application) {
   console.error('usage: node run.mjs --baseUrl=URL --password=PW --application=NAME [--screenshots=DIR]')
   process.exit(2)
@@ -18,7 +21,13 @@ mkdirSync(opt.screenshots, { recursive: true })
 
 let passed = 0
 let failed = 0
+let skipped = 0
 const results = []
+class Skip extends Error {}
+/** Ends a check that cannot run here, with the reason. */
+function skip(reason) {
+  throw new Skip(reason)
+}
 async function check(name, fn) {
   const started = Date.now()
   try {
@@ -27,6 +36,11 @@ async function check(name, fn) {
     results.push(`PASS ${name} (${Date.now() - started} ms)`)
     console.log(`PASS ${name}`)
   } catch (e) {
+    if (e instanceof Skip) {
+      skipped++
+      console.log(`SKIP ${name}: ${e.message}`)
+      return
+    }
     failed++
     console.log(`FAIL ${name}: ${e && e.message ? e.message.split('\n')[0] : e}`)
     if (process.env.E2E_DEBUG) console.log(e)
@@ -38,6 +52,9 @@ function assert(cond, message) {
 const shot = (page, name) => page.screenshot({ path: join(opt.screenshots, name + '.png'), fullPage: true })
 
 const base = opt.baseUrl.replace(/\/$/, '')
+const traffic = opt.trafficUrl.replace(/\/$/, '')
+/** A request to the traced application (from node, not the browser); resolves to its status. */
+const hit = (path) => fetch(traffic + path).then(async (r) => { await r.arrayBuffer(); return r.status })
 const app = opt.application
 const q = (extra = {}) => new URLSearchParams({ application: app, range: opt.range, ...extra }).toString()
 const { context, close } = await launch()
@@ -101,6 +118,39 @@ try {
     await shot(page, '02-servermap')
   })
 
+  await check('server map fits its viewport; an edge into a database shows its histogram and lists the caller\'s transactions', async () => {
+    await page.goto(base + '/servermap?' + q())
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=servermap-graph]')?.dataset.nodes) > 0, null, { timeout: 20000 })
+    await page.waitForTimeout(500) // the second fit, once labels are measured
+    const view = await page.evaluate(() => {
+      const cy = window.__sightlineServerMap
+      const bb = cy.elements().renderedBoundingBox()
+      return { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2, w: cy.width(), h: cy.height() }
+    })
+    assert(view.x1 >= -1 && view.y1 >= -1 && view.x2 <= view.w + 1 && view.y2 <= view.h + 1,
+      'the map (labels included) leaves its ' + view.w + 'x' + view.h + ' viewport: ' + JSON.stringify(view))
+    map = await page.evaluate(() => window.__sightlineServerMapData)
+    const link = map.links.find((l) => /\^(H2|MYSQL|MARIADB|POSTGRESQL|ORACLE|SQLSERVER|HTTP)$/.test(l.to))
+    assert(link, 'no link into a database or remote host')
+    const caller = link.from.slice(0, link.from.lastIndexOf('^'))
+    await page.evaluate((id) => window.__sightlineServerMap.getElementById(id).emit('tap'), 'link:' + link.from + '->' + link.to)
+    await page.waitForSelector('[data-testid=servermap-detail] [data-testid=histogram]')
+    const total = await page.textContent('[data-testid=detail-total]')
+    assert(Number(total.replace(/,/g, '')) === link.totalCount, `edge total ${total} vs ${link.totalCount}`)
+    const bars = await page.$$eval('[data-testid=servermap-detail] .bar', (bs) => bs.map((b) => [b.dataset.bucket, b.querySelector('.bar-count').textContent]))
+    const expectedBars = ['1s', '3s', '5s', 'slow', 'error'].map((k) => [k, Number(link.histogram[k]).toLocaleString('en-US')])
+    assert(JSON.stringify(bars) === JSON.stringify(expectedBars), `histogram ${JSON.stringify(bars)} vs ${JSON.stringify(expectedBars)}`)
+    await page.waitForSelector('[data-testid=detail-caller-hint]')
+    await shot(page, '02b-servermap-edge')
+    await page.click('[data-testid=detail-transactions]')
+    await page.waitForURL((u) => u.pathname === '/transactions' && u.searchParams.get('application') === caller)
+    const u = new URL(page.url())
+    assert(!u.searchParams.has('minElapsed') && !u.searchParams.has('maxElapsed') && !u.searchParams.has('error'),
+      'a database edge must list the caller\'s transactions unfiltered: ' + u.search)
+    await page.waitForSelector('[data-testid=transactions-status][data-state=loaded]', { timeout: 20000 })
+    assert((await page.locator('[data-testid=transaction-row]').count()) > 0, 'no transactions of ' + caller)
+  })
+
   await check('scatter drag-select lists exactly the transactions in the rectangle', async () => {
     await page.goto(base + '/scatter?' + q())
     await page.waitForFunction(() => ['complete', 'density'].includes(document.querySelector('[data-testid=scatter-status]')?.dataset.state), null, { timeout: 30000 })
@@ -122,6 +172,19 @@ try {
     const rows = await page.locator('[data-testid=scatter-selection] [data-testid=transaction-row]').count()
     assert(rows === expected.transactions.length && rows > 0, `selection shows ${rows} rows, API has ${expected.transactions.length}`)
     await shot(page, '04-scatter-selection')
+  })
+
+  await check('real-time scatter adds new transactions every few seconds without a reload', async () => {
+    if (!traffic) skip('no --trafficUrl to send new requests to')
+    await page.goto(base + '/scatter?' + q({ realtime: '1' }))
+    await page.waitForFunction(() => ['complete', 'density'].includes(document.querySelector('[data-testid=scatter-status]')?.dataset.state), null, { timeout: 30000 })
+    assert(await page.isChecked('[data-testid=realtime-toggle]'), 'the real-time toggle is off')
+    const before = Number(await page.getAttribute('[data-testid=scatter-status]', 'data-total'))
+    await page.evaluate(() => { window.__sightlineSamePage = true })
+    for (let i = 1; i <= 3; i++) assert((await hit('/owners/' + i)) === 200, 'traffic request failed')
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=scatter-status]')?.dataset.total) >= n + 3, before, { timeout: 45000 })
+    assert(await page.evaluate(() => window.__sightlineSamePage === true), 'the page was reloaded')
+    await shot(page, '04b-scatter-realtime')
   })
 
   let sample
@@ -196,10 +259,50 @@ try {
     await shot(page, '07-inspector')
   })
 
+  await check('inspector shows connection-pool gauges when the agent reports them', async () => {
+    const agentId = new URL(page.url()).searchParams.get('agentId')
+    assert(agentId, 'the inspector chose no agent')
+    const now = Date.now()
+    const stats = (await api(`/api/agents/${encodeURIComponent(agentId)}/stats?from=${now - 86400e3}&to=${now + 1}`)).body
+    if (!stats.pools || stats.pools.length === 0) skip('the agent reports no connection pool')
+    await page.goto(base + '/inspector?' + q({ agentId, range: '1d' }))
+    await page.waitForSelector('[data-testid=inspector-status][data-state=loaded]', { timeout: 20000 })
+    for (const pool of stats.pools) {
+      const sel = `[data-testid="chart-pool:${pool.name}"]`
+      assert((await page.getAttribute(sel, 'data-empty')) === 'false', 'pool chart empty or missing: ' + pool.name)
+    }
+    await page.waitForTimeout(300)
+    await shot(page, '07b-inspector-pools')
+  })
+
   await check('live page polls the agent', async () => {
     await page.goto(base + '/live?' + q())
     await page.waitForFunction(() => ['connected', 'disconnected'].includes(document.querySelector('[data-testid=live-status]')?.dataset.state), null, { timeout: 15000 })
     await shot(page, '08-live')
+  })
+
+  await check('live page shows a slow request in flight, coloured by elapsed time, with its stack on click', async () => {
+    if (!traffic) skip('no --trafficUrl to send a slow request to')
+    const slow = hit('/slow?ms=12000').catch((e) => 'failed: ' + e.message)
+    try {
+      await page.goto(base + '/live?' + q())
+      const row = '[data-testid=live-row][data-uri="/slow"]'
+      await page.waitForFunction((r) => Number(document.querySelector(r)?.dataset.elapsed) >= 3000, row, { timeout: 20000 })
+      const first = await page.$eval(row, (r) => ({ elapsed: Number(r.dataset.elapsed), cls: r.className }))
+      const want = first.elapsed >= 5000 ? 'el-slow' : 'el-5s'
+      assert(first.cls.split(' ').includes(want), `row of ${first.elapsed} ms has classes "${first.cls}", expected ${want}`)
+      // refreshed every second: the same request, older
+      await page.waitForFunction(([r, e]) => Number(document.querySelector(r)?.dataset.elapsed) >= e + 900, [row, first.elapsed], { timeout: 5000 })
+      await page.click(row)
+      await page.waitForSelector('[data-testid=live-stack]')
+      const stack = await page.textContent('[data-testid=live-stack]')
+      assert(/sleep/i.test(stack) && stack.split('\n').length >= 3, 'stack of the sleeping request: ' + stack.slice(0, 300))
+      await shot(page, '08b-live-stack')
+      assert((await slow) === 200, 'the slow request ended with ' + (await slow))
+      await page.waitForFunction((r) => !document.querySelector(r), row, { timeout: 10000 })
+    } finally {
+      await slow
+    }
   })
 
   await check(`text from traced apps containing ${opt.xss} renders as text`, async () => {
@@ -249,5 +352,5 @@ try {
 } finally {
   await close()
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`)
+console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exit(failed ? 1 : 0)

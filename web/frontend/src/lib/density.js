@@ -16,14 +16,32 @@ export function niceMax(v) {
   return 10 * p
 }
 
-/** Linear scales of a plot area {width, height, from, to, yMax}: value -> pixel and back. */
+/** The bottom of a logarithmic elapsed axis (ms); 0 ms is drawn there too. */
+export const LOG_MIN = 1
+
+/** A round upper bound for a logarithmic elapsed axis: a power of ten. */
+export function niceLogMax(v) {
+  return Math.pow(10, Math.max(1, Math.ceil(Math.log10(Math.max(10, Number(v) || 0) * 1.05))))
+}
+
+/**
+ * Scales of a plot area {width, height, from, to, yMax, log}: value -> pixel and back. Time is
+ * linear; elapsed is linear from 0, or logarithmic from {@link LOG_MIN} when {@code log}.
+ */
 export function scales(plot) {
-  const { width, height, from, to, yMax } = plot
+  const { width, height, from, to, yMax, log } = plot
+  const top = Math.log10(yMax)
+  const y = log
+    ? (e) => height - (Math.log10(Math.min(Math.max(e, LOG_MIN), yMax)) / top) * height
+    : (e) => height - (Math.min(e, yMax) / yMax) * height
+  const e = log
+    ? (py) => Math.pow(10, ((height - py) / height) * top)
+    : (py) => ((height - py) / height) * yMax
   return {
     x: (t) => ((t - from) / (to - from)) * width,
-    y: (e) => height - (Math.min(e, yMax) / yMax) * height,
+    y,
     t: (px) => from + (px / width) * (to - from),
-    e: (py) => ((height - py) / height) * yMax
+    e
   }
 }
 
@@ -120,7 +138,8 @@ export function selectionToFilter(rect, plot) {
   const y1 = Math.min(plot.height, Math.max(rect.y0, rect.y1))
   const from = Math.floor(s.t(x0))
   const to = Math.max(from + 1, Math.ceil(s.t(x1)))
-  const minElapsed = Math.max(0, Math.floor(s.e(y1)))
+  // the bottom edge of a logarithmic axis stands for 0 ms as well
+  const minElapsed = plot.log && y1 >= plot.height ? 0 : Math.max(0, Math.floor(s.e(y1)))
   // the top edge of the plot means "and everything above", since taller points are drawn there
   const maxElapsed = y0 <= 0 ? null : Math.max(minElapsed, Math.ceil(s.e(y0)))
   return { from, to, minElapsed, maxElapsed }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { rasterize, rasterizePoints, toRgba, selectionToFilter, pointsInFilter, niceMax, rowLowerBound, scales, slices, combine } from './density.js'
+import { rasterize, rasterizePoints, toRgba, selectionToFilter, pointsInFilter, niceMax, niceLogMax, rowLowerBound, scales, slices, combine } from './density.js'
 
 const RATIO = 1.04
 function rowOf(elapsed) {
@@ -93,5 +93,15 @@ describe('density slices', () => {
     r.success.forEach((v, i) => { if (v > 0) cols.add(i % 100) })
     expect([...cols].every((x) => x < 10 || x >= 90)).toBe(true)
     expect(cols.has(0) && cols.has(99)).toBe(true)
+  })
+
+  it('maps elapsed on a logarithmic axis and back, 0 ms at the bottom', () => {
+    const plot = { width: 100, height: 40, from: 0, to: 1000, yMax: 10_000, log: true }
+    const s = scales(plot)
+    expect([s.y(0), s.y(1), s.y(10), s.y(100), s.y(1000), s.y(10_000), s.y(99_999)]).toEqual([40, 40, 30, 20, 10, 0, 0])
+    expect([s.e(40), s.e(30), s.e(10), s.e(0)].map((v) => Math.round(v))).toEqual([1, 10, 1000, 10_000])
+    expect(selectionToFilter({ x0: 0, x1: 100, y0: 10, y1: 40 }, plot)).toEqual({ from: 0, to: 1000, minElapsed: 0, maxElapsed: 1000 })
+    expect(selectionToFilter({ x0: 0, x1: 50, y0: 0, y1: 30 }, plot)).toEqual({ from: 0, to: 500, minElapsed: 10, maxElapsed: null })
+    expect([niceLogMax(0), niceLogMax(95), niceLogMax(5200), niceLogMax(9600)]).toEqual([100, 100, 10_000, 100_000])
   })
 })

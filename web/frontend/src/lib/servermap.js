@@ -24,7 +24,19 @@ export function linkId(link) {
 
 export function linkLabel(link) {
   const avg = Number(link.avgElapsed || 0)
-  return `${fmtCount(link.totalCount)} calls · avg ${avg < 10 ? avg.toFixed(1) : Math.round(avg)} ms`
+  const errors = Number(link.errorCount || 0)
+  return `${fmtCount(link.totalCount)} calls · avg ${avg < 10 ? avg.toFixed(1) : Math.round(avg)} ms` +
+    (errors > 0 ? ` · ${fmtCount(errors)} err` : '')
+}
+
+/** Share of errors from which a link or node is drawn as failing (red) rather than erring (amber). */
+export const FAILING_RATE = 0.05
+
+/** 0 without errors, 1 with some (under FAILING_RATE of the calls), 2 with many. */
+export function errorLevel(total, errors) {
+  const e = Number(errors || 0)
+  if (e <= 0) return 0
+  return e / Math.max(1, Number(total || 0)) >= FAILING_RATE ? 2 : 1
 }
 
 /** Cytoscape elements: nodes with kind and label, edges with label and error flag. */
@@ -42,7 +54,7 @@ export function toElements(map, selectedApplication) {
       label: n.serviceType === 'USER' ? 'USER' : `${n.name}\n${n.serviceType} · ${fmtCount(n.totalCount)}`,
       totalCount: n.totalCount,
       errorCount: n.errorCount,
-      hasErrors: n.errorCount > 0 ? 1 : 0,
+      hasErrors: errorLevel(n.totalCount, n.errorCount),
       focus: n.name === selectedApplication && isApplication(n) ? 1 : 0
     }
   }))
@@ -64,7 +76,7 @@ export function toElements(map, selectedApplication) {
         label: linkLabel(l),
         totalCount: l.totalCount,
         errorCount: l.errorCount,
-        hasErrors: l.errorCount > 0 ? 1 : 0,
+        hasErrors: errorLevel(l.totalCount, l.errorCount),
         width: Math.min(8, 1.5 + Math.log10(1 + Number(l.totalCount || 0)))
       }
     })
@@ -75,6 +87,21 @@ export function toElements(map, selectedApplication) {
 export function splitKey(key) {
   const i = String(key).lastIndexOf('^')
   return i < 0 ? [key, ''] : [key.slice(0, i), key.slice(i + 1)]
+}
+
+/**
+ * Where "the transactions behind" a selection are: the application whose transactions to list,
+ * and whether the selection's histogram counts those very transactions (then a bucket can
+ * filter the list by elapsed time and outcome). A node or a link into an application counts
+ * that application's transactions; a link into a database or a remote host counts calls made
+ * by the caller's transactions, which are listed without a bucket filter.
+ */
+export function transactionsBehind(map, selection) {
+  const app = applicationBehind(map, selection)
+  if (!app) return null
+  if (selection.type === 'node') return { application: app, bucketsFilter: true }
+  const [, toType] = splitKey(selection.to)
+  return { application: app, bucketsFilter: nodeKind(toType) === 'application' }
 }
 
 /** The application whose transactions are behind a node or a link, or null. */

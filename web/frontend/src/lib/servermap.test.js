@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { toElements, nodeKind, applicationBehind, linkLabel } from './servermap.js'
+import { toElements, nodeKind, applicationBehind, transactionsBehind, linkLabel, errorLevel } from './servermap.js'
 
 const map = {
   nodes: [
@@ -29,14 +29,14 @@ describe('server map shaping', () => {
       ['USER^USER', 'user', 'USER', 1, 0],
       ['petstore^TOMCAT', 'application', 'petstore\nTOMCAT · 120', 1, 1],
       ['testdb^H2', 'database', 'testdb\nH2 · 300', 0, 0],
-      ['api.example:443^HTTP', 'http', 'api.example:443\nHTTP · 4', 1, 0],
+      ['api.example:443^HTTP', 'http', 'api.example:443\nHTTP · 4', 2, 0],
       ['vets^TOMCAT', 'application', 'vets', 0, 0]
     ])
     const edges = els.filter((e) => e.group === 'edges').map((e) => [e.data.source, e.data.target, e.data.label, e.data.hasErrors])
     expect(edges).toEqual([
-      ['USER^USER', 'petstore^TOMCAT', '120 calls · avg 35 ms', 1],
+      ['USER^USER', 'petstore^TOMCAT', '120 calls · avg 35 ms · 2 err', 1],
       ['petstore^TOMCAT', 'testdb^H2', '300 calls · avg 1.3 ms', 0],
-      ['petstore^TOMCAT', 'api.example:443^HTTP', '4 calls · avg 80 ms', 1],
+      ['petstore^TOMCAT', 'api.example:443^HTTP', '4 calls · avg 80 ms · 1 err', 2],
       ['petstore^TOMCAT', 'vets^TOMCAT', '7 calls · avg 12 ms', 0]
     ])
     expect(linkLabel({ totalCount: 1234567, avgElapsed: 0 })).toBe('1,234,567 calls · avg 0.0 ms')
@@ -48,5 +48,18 @@ describe('server map shaping', () => {
     expect(applicationBehind(map, { type: 'link', from: 'USER^USER', to: 'petstore^TOMCAT' })).toBe('petstore')
     expect(applicationBehind(map, { type: 'link', from: 'petstore^TOMCAT', to: 'testdb^H2' })).toBe('petstore')
     expect(applicationBehind(map, { type: 'link', from: 'petstore^TOMCAT', to: 'vets^TOMCAT' })).toBe('vets')
+  })
+
+  it('lists an edge into a database or remote host as the caller\'s transactions, without bucket filters', () => {
+    expect(transactionsBehind(map, { type: 'node', key: 'petstore^TOMCAT' })).toEqual({ application: 'petstore', bucketsFilter: true })
+    expect(transactionsBehind(map, { type: 'node', key: 'USER^USER' })).toBe(null)
+    expect(transactionsBehind(map, { type: 'link', from: 'USER^USER', to: 'petstore^TOMCAT' })).toEqual({ application: 'petstore', bucketsFilter: true })
+    expect(transactionsBehind(map, { type: 'link', from: 'petstore^TOMCAT', to: 'testdb^H2' })).toEqual({ application: 'petstore', bucketsFilter: false })
+    expect(transactionsBehind(map, { type: 'link', from: 'petstore^TOMCAT', to: 'api.example:443^HTTP' })).toEqual({ application: 'petstore', bucketsFilter: false })
+    expect(transactionsBehind(map, { type: 'link', from: 'petstore^TOMCAT', to: 'vets^TOMCAT' })).toEqual({ application: 'vets', bucketsFilter: true })
+  })
+
+  it('grades errors: none, some, failing from 5 %', () => {
+    expect([errorLevel(100, 0), errorLevel(100, 4), errorLevel(100, 5), errorLevel(0, 1), errorLevel(null, null)]).toEqual([0, 1, 2, 2, 0])
   })
 })

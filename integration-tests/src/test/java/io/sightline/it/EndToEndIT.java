@@ -327,8 +327,10 @@ class EndToEndIT {
     }
 
     /**
-     * The UI in a real browser on the same data: login, map, scatter drag-select, filters, call
-     * tree with bind values, inspector, live page, traced markup shown as text, logout.
+     * The UI in a real browser on the same data: login, map (fits, node and edge details, the
+     * caller's transactions behind a database edge), scatter drag-select and real time, filters,
+     * call tree with bind values, inspector (pool gauges when reported), live page with a slow
+     * request in flight and its stack, traced markup shown as text, logout.
      */
     @Test
     @Order(7)
@@ -340,13 +342,20 @@ class EndToEndIT {
         api.poll("/api/transactions" + window(SHOP) + "&error=true", Duration.ofSeconds(20),
                 j -> j.path("transactions").size() >= 2);
         Path shots = Path.of("target", "e2e-screenshots").toAbsolutePath();
+        // --trafficUrl: the real-time scatter and live checks send their own requests to the shop
+        // (/owners/N while the scatter is open, a 12 s /slow while the live page is)
         BrowserChecks.Result r = BrowserChecks.run(List.of(
                 "--baseUrl=" + server.baseUrl(), "--password=" + SightlineServer.PASSWORD,
                 "--application=" + SHOP, "--range=1h", "--expectTypes=USER,TOMCAT,H2",
-                "--xss=<script"), shots);
+                "--xss=<script", "--trafficUrl=" + shop.baseUrl()), shots);
         System.out.println(r.output());
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("e2e: ").doesNotContain("FAIL ");
+        assertThat(r.output()).contains("e2e: ").doesNotContain("FAIL ")
+                .contains("PASS server map fits its viewport", "PASS real-time scatter adds new transactions",
+                        "PASS live page shows a slow request in flight");
+        // pool gauges are checked when the agent reports a pool (the demo's Hikari), skipped otherwise
+        assertThat(r.output()).containsAnyOf("PASS inspector shows connection-pool gauges",
+                "SKIP inspector shows connection-pool gauges");
         try (var files = java.nio.file.Files.list(shots)) {
             assertThat(files.count()).as("a screenshot of every page in %s", shots).isGreaterThanOrEqualTo(8);
         }

@@ -9,8 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Slows down password guessing on the login form: after {@link #MAX_FAILURES} failed logins from
- * one address within {@link #WINDOW_MS}, further attempts from it get 429 until the window ends.
+ * Slows down password guessing, on the login form and over HTTP Basic alike (one count per
+ * address for both): after {@link #MAX_FAILURES} failed logins from one address within
+ * {@link #WINDOW_MS}, further attempts from it get 429 until the window ends. Behind a reverse
+ * proxy, let the server see the client's address (server.forward-headers-strategy).
  */
 public final class LoginThrottle {
     static final int MAX_FAILURES = 10;
@@ -36,6 +38,26 @@ public final class LoginThrottle {
         return w != null && clock.getAsLong() - w.start < WINDOW_MS && w.count >= MAX_FAILURES;
     }
 
+    /** Milliseconds until a blocked address may try again (0 when not blocked). */
+    long retryAfterMs(String address) {
+        Window w = failures.get(address);
+        if (w == null || w.count < MAX_FAILURES) {
+            return 0;
+        }
+        return Math.max(0, w.start + WINDOW_MS - clock.getAsLong());
+    }
+
+    /** The 429 answer, with Retry-After in seconds. */
+    void reject(HttpServletResponse response, String address) throws java.io.IOException {
+        response.setHeader("Retry-After", Long.toString(Math.max(1, (retryAfterMs(address) + 999) / 1000)));
+        JsonErrors.write(response, 429, "too many failed logins; try again in a few minutes");
+    }
+
+    /** Forgets an address's failures (a successful form login). */
+    void forget(String address) {
+        failures.remove(address);
+    }
+
     void failed(HttpServletRequest request) {
         long now = clock.getAsLong();
         if (failures.size() >= MAX_TRACKED) {
@@ -46,7 +68,7 @@ public final class LoginThrottle {
     }
 
     void succeeded(HttpServletRequest request) {
-        failures.remove(request.getRemoteAddr());
+        forget(request.getRemoteAddr());
     }
 
     private void prune(long now) {
@@ -66,7 +88,7 @@ public final class LoginThrottle {
             HttpServletRequest request = (HttpServletRequest) req;
             if ("POST".equals(request.getMethod()) && "/login".equals(request.getServletPath())
                     && blocked(request.getRemoteAddr())) {
-                JsonErrors.write((HttpServletResponse) res, 429, "too many failed logins; try again in a few minutes");
+                reject((HttpServletResponse) res, request.getRemoteAddr());
                 return;
             }
             chain.doFilter(req, res);

@@ -12,6 +12,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -39,7 +41,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Login for the UI and the API (CONTRACT.md "Authentication"). One user, {@code admin}.
  * <ul>
  * <li>/api/** takes HTTP Basic or the UI's session; without either it answers 401 JSON. The
- *     Basic challenge header is left out for the UI's own requests so the browser shows no pop-up.</li>
+ *     Basic challenge header is left out for the UI's own requests so the browser shows no pop-up.
+ *     Basic is throttled like the form ({@link BasicLogin}, {@link LoginThrottle}).</li>
  * <li>Pages send a logged-out browser to /login; the SPA logs in with a form POST.</li>
  * <li>CSRF: token in a cookie the SPA reads (XSRF-TOKEN) and echoes in X-XSRF-TOKEN.</li>
  * <li>/actuator/health is public; nothing else is.</li>
@@ -73,7 +76,8 @@ public class SecurityConfig {
 
     @Bean
     @Conditional(WebRole.class)
-    SecurityFilterChain sightlineWebChain(HttpSecurity http, LoginThrottle throttle) throws Exception {
+    SecurityFilterChain sightlineWebChain(HttpSecurity http, LoginThrottle throttle, UserDetailsService users,
+                                          PasswordEncoder encoder) throws Exception {
         AuthenticationEntryPoint api = (request, response, e) -> {
             if (!JsonErrors.fromScript(request)) {
                 response.setHeader("WWW-Authenticate", "Basic realm=\"Sightline\", charset=\"UTF-8\"");
@@ -88,6 +92,10 @@ public class SecurityConfig {
         SavedRequestAwareAuthenticationSuccessHandler redirectBack = new SavedRequestAwareAuthenticationSuccessHandler();
         redirectBack.setRequestCache(requestCache);
 
+        DaoAuthenticationProvider passwordCheck = new DaoAuthenticationProvider(users);
+        passwordCheck.setPasswordEncoder(encoder);
+        BasicLogin basic = new BasicLogin(new VerifiedCredentials(new ProviderManager(passwordCheck)), api, throttle);
+
         http
             .authorizeHttpRequests(a -> a
                 // our own controller forwards to index.html only after the original path was authorised
@@ -95,7 +103,9 @@ public class SecurityConfig {
                 .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                 .requestMatchers("/login", "/error", "/favicon.svg", "/assets/**").permitAll()
                 .anyRequest().authenticated())
-            .httpBasic(b -> b.authenticationEntryPoint(api))
+            // HTTP Basic through our own filter: throttled, and cheap for a script's repeated calls
+            .httpBasic(AbstractHttpConfigurer::disable)
+            .addFilterAt(basic, BasicAuthenticationFilter.class)
             .formLogin(f -> f
                 .loginPage("/login")
                 .loginProcessingUrl("/login")

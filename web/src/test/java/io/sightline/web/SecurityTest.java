@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Login, logout, Basic, CSRF, session fixation and what anonymous clients get, over real HTTP. */
 @SpringBootTest(classes = TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class SecurityTest {
     static final String PASSWORD = "another-secret-456";
 
@@ -35,6 +36,12 @@ class SecurityTest {
 
     @Autowired
     LoginThrottle throttle;
+
+    /** Every test starts with a clean failure count for this machine's address. */
+    @org.junit.jupiter.api.BeforeEach
+    void noFailuresYet() {
+        throttle.forget("127.0.0.1");
+    }
 
     static String form(String user, String password) {
         return "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
@@ -181,14 +188,55 @@ class SecurityTest {
             }
             HttpResponse<String> blocked = browser.postForm("/login", form("admin", PASSWORD), true);
             assertThat(blocked.statusCode()).isEqualTo(429);
-            assertThat(Http.json(blocked).path("error").asText()).startsWith("too many failed logins");
+            assertThat(Http.json(blocked).path("error").asText()).isEqualTo("too many failed logins; try again in a few minutes");
+            assertThat(Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 300L);
+            // the same address guessing over HTTP Basic is blocked too: one count for both ways in
+            HttpResponse<String> basic = new Http(port).basic("admin", "guess-basic").get("/api/me");
+            assertThat(basic.statusCode()).isEqualTo(429);
         } finally {
-            throttle.succeeded(new org.springframework.mock.web.MockHttpServletRequest() {
-                @Override
-                public String getRemoteAddr() {
-                    return "127.0.0.1";
-                }
-            });
+            throttle.forget("127.0.0.1");
         }
+    }
+
+    @Test
+    void guessingOverBasicIsThrottledWhileAWorkingScriptKeepsWorking() {
+        Http script = new Http(port).basic("admin", PASSWORD);
+        assertThat(script.get("/api/me").statusCode()).isEqualTo(200); // verified: remembered for a few minutes
+        try {
+            for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
+                HttpResponse<String> wrong = new Http(port).basic("admin", "guess" + i).get("/api/applications");
+                assertThat(wrong.statusCode()).isEqualTo(401);
+                assertThat(Http.json(wrong).path("error").asText()).isEqualTo("login required");
+            }
+            // from now on no guess is even checked: a wrong password, an unknown user with the right
+            // password, a malformed header all get 429, without the password hash being computed
+            for (Http guess : List.of(new Http(port).basic("admin", "guess-more"), new Http(port).basic("root", PASSWORD))) {
+                HttpResponse<String> r = guess.get("/api/applications");
+                assertThat(r.statusCode()).isEqualTo(429);
+                assertThat(Http.json(r).path("error").asText()).isEqualTo("too many failed logins; try again in a few minutes");
+                assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            }
+            Http malformed = new Http(port);
+            malformed.headers.put("Authorization", "Basic !!!not-base64");
+            assertThat(malformed.get("/api/me").statusCode()).isEqualTo(429);
+            // the script that was working goes on; the form login from this address is blocked
+            assertThat(script.get("/api/me").statusCode()).isEqualTo(200);
+            Http browser = new Http(port).asUi();
+            browser.get("/login");
+            assertThat(browser.postForm("/login", form("admin", PASSWORD), true).statusCode()).isEqualTo(429);
+            // and a script's successes do not clear the guesser's count
+            assertThat(new Http(port).basic("admin", "guess-again").get("/api/me").statusCode()).isEqualTo(429);
+        } finally {
+            throttle.forget("127.0.0.1");
+        }
+        assertThat(new Http(port).basic("admin", "one-more-guess").get("/api/me").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void basicCredentialsNeverReachTheLog(org.springframework.boot.test.system.CapturedOutput output) {
+        new Http(port).basic("admin", "wrong-secret-xyz").get("/api/applications");
+        new Http(port).basic("admin", PASSWORD).get("/api/applications");
+        assertThat(output.getAll()).doesNotContain("wrong-secret-xyz", PASSWORD,
+                java.util.Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,24 +1,24 @@
 package io.sightline.web;
 
 import io.sightline.storage.query.LiveAgents;
-import io.sightline.storage.query.Queries;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The web module is a library; its tests host it in this application, as the server does, with
- * recorded answers standing in for the HBase storage the server provides.
+ * The web module is a library; its tests host it in this application as the server does, on
+ * the real storage: {@link RealStorage}'s HBase queries and its collector's live agents.
  */
 @SpringBootApplication
 public class TestApp {
 
     @Bean
-    FixtureQueries queries() {
-        return new FixtureQueries();
+    RecordingQueries queries() {
+        return new RecordingQueries(RealStorage.shared().queries);
     }
 
     @Bean
-    LiveAgents liveAgents(Queries queries) {
-        return ((FixtureQueries) queries)::active;
+    LiveAgents liveAgents() {
+        LiveAgents collector = RealStorage.shared().live();
+        return collector::activeRequests;
     }
 }

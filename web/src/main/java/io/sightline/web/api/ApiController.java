@@ -15,6 +15,7 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,10 +34,16 @@ public class ApiController {
 
     private final Queries queries;
     private final ObjectProvider<LiveAgents> live;
+    private final int densityPageSize;
 
-    public ApiController(Queries queries, ObjectProvider<LiveAgents> live) {
+    public ApiController(Queries queries, ObjectProvider<LiveAgents> live,
+                         @Value("${sightline.web.density-page-size:" + TransactionQuery.MAX_LIMIT + "}") int densityPageSize) {
+        if (densityPageSize < 1 || densityPageSize > TransactionQuery.MAX_LIMIT) {
+            throw new IllegalArgumentException("sightline.web.density-page-size must be 1.." + TransactionQuery.MAX_LIMIT);
+        }
         this.queries = queries;
         this.live = live;
+        this.densityPageSize = densityPageSize;
     }
 
     @GetMapping("/me")
@@ -85,7 +92,7 @@ public class ApiController {
         boolean complete;
         while (true) {
             long left = maxPoints - density.total();
-            int limit = (int) Math.min(TransactionQuery.MAX_LIMIT, left);
+            int limit = (int) Math.min(densityPageSize, left);
             TransactionQuery q = new TransactionQuery(first.application(), first.from(), first.to(),
                     first.minElapsed(), first.maxElapsed(), first.error(), first.clientIp(), first.url(),
                     first.agentId(), limit, cursor);
