@@ -48,7 +48,7 @@ public class DemoLauncher implements SmartLifecycle {
                         @Value("${server.port:8080}") int webPort,
                         @Value("${sightline.demo.agent-jar:}") String agentJar,
                         @Value("${sightline.demo.app-jar:}") String demoJar) {
-        this.dataDir = Path.of(dataDir).toAbsolutePath();
+        this.dataDir = Path.of(dataDir).toAbsolutePath().normalize();
         this.collectorPort = collectorPort;
         this.webPort = webPort;
         this.agentJarSetting = agentJar;
