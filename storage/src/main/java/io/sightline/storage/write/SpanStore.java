@@ -40,11 +40,12 @@ import org.apache.hadoop.hbase.util.Bytes;
  * WAL syncs) instead of paying three round trips each. Every request of a group completes when the
  * group is durable, or fails with it (the caller resends; storage is idempotent).
  *
- * <p>Order inside a group: metadata texts; one batched existence check of the index rows
- * (answered from the row bloom filters for new rows); the traces cells of the spans whose index
- * row is absent; then, once those are durable, their index rows. The index row is the commit
- * mark, so a span listed in the index always has a readable call tree, and a group that failed
- * between the two writes is found not indexed on resend, rewritten and counted then.
+ * <p>Order inside a group: metadata texts; the traces cells of the group's spans (idempotent puts)
+ * together with one batched existence check of their index rows (answered from the row bloom
+ * filters for new rows); then, once the traces cells are durable, the index rows that were absent.
+ * The index row is the commit mark: a span listed in the index always has a readable call tree,
+ * and a group that failed between the two writes is found not indexed on resend, rewritten and
+ * counted then.
  *
  * <p>Memory is bounded by the callers: the collector admits a bounded number of batches at once
  * and waits for each, so the queue never holds more than those.
@@ -53,7 +54,7 @@ public final class SpanStore implements AutoCloseable {
     /** A group takes queued requests until it holds this many spans (one request may exceed it). */
     public static final int MAX_GROUP_SPANS = 4_000;
     /** Committer threads: groups written at once (one writes while the next group fills). */
-    public static final int DEFAULT_COMMITTERS = 2;
+    public static final int DEFAULT_COMMITTERS = 4;
     private static final int METADATA_CACHE_MAX = 100_000;
     private static final int HASH_CACHE_MAX = 10_000;
     private final Connection connection;
@@ -65,7 +66,11 @@ public final class SpanStore implements AutoCloseable {
     private final Map<String, byte[]> hashes = new ConcurrentHashMap<>();
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final List<Thread> committers = new ArrayList<>();
+    /** Writes a group's traces cells while its committer checks the index rows (one task per committer at most). */
+    private final java.util.concurrent.ExecutorService tracesWriter;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong groups = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong groupedRequests = new java.util.concurrent.atomic.AtomicLong();
 
     public SpanStore(Connection connection) {
         this(connection, DEFAULT_COMMITTERS);
@@ -76,6 +81,12 @@ public final class SpanStore implements AutoCloseable {
             throw new IllegalArgumentException("committerThreads must be at least 1");
         }
         this.connection = connection;
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.tracesWriter = java.util.concurrent.Executors.newFixedThreadPool(committerThreads, r -> {
+            Thread t = new Thread(r, "sightline-traces-writer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         for (int i = 1; i <= committerThreads; i++) {
             Thread t = new Thread(this::commitLoop, "sightline-span-commit-" + i);
             t.setDaemon(true);
@@ -141,6 +152,16 @@ public final class SpanStore implements AutoCloseable {
         return r.result;
     }
 
+    /** Groups written (or attempted) so far. */
+    public long groupsCommitted() {
+        return groups.get();
+    }
+
+    /** Requests written (or attempted) in those groups: divided by {@link #groupsCommitted}, the average group. */
+    public long requestsCommitted() {
+        return groupedRequests.get();
+    }
+
     /** Writes what is queued, then stops the committer threads; later calls fail. */
     @Override
     public void close() {
@@ -156,6 +177,7 @@ public final class SpanStore implements AutoCloseable {
         for (Request r; (r = queue.poll()) != null; ) {
             r.result.completeExceptionally(new IOException("span store is closed"));
         }
+        tracesWriter.shutdown();
     }
 
     private void commitLoop() {
@@ -179,6 +201,8 @@ public final class SpanStore implements AutoCloseable {
                 group.add(r);
                 spans += r.spans.size();
             }
+            groups.incrementAndGet();
+            groupedRequests.addAndGet(group.size());
             try {
                 commit(group);
             } catch (Throwable e) {
@@ -220,39 +244,7 @@ public final class SpanStore implements AutoCloseable {
                 }
             }
             if (!candidates.isEmpty()) {
-                List<byte[]> indexRows = new ArrayList<>(candidates.size());
-                List<Get> checks = new ArrayList<>(candidates.size());
-                for (Span s : candidates) {
-                    byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(),
-                            s.getTraceId().toByteArray(), s.getSpanId());
-                    indexRows.add(row);
-                    checks.add(new Get(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).setCheckExistenceOnly(true));
-                }
-                boolean[] exists;
-                try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
-                    exists = t.exists(checks);
-                }
-                List<Put> traces = new ArrayList<>(candidates.size());
-                List<Put> index = new ArrayList<>(candidates.size());
-                for (int i = 0; i < exists.length; i++) {
-                    if (exists[i]) {
-                        continue;
-                    }
-                    Span s = candidates.get(i);
-                    owners.get(i).fresh.add(s);
-                    traces.add(new Put(s.getTraceId().toByteArray()).addColumn(Tables.TRACES_CF,
-                            spanQualifier(s), s.toByteArray()));
-                    index.add(indexPut(indexRows.get(i), s));
-                }
-                if (!traces.isEmpty()) {
-                    try (Table t = connection.getTable(Tables.TRACES)) {
-                        t.put(traces);
-                    }
-                    // the index row is the commit mark: only once the traces cells are durable
-                    try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
-                        t.put(index);
-                    }
-                }
+                writeGroup(candidates, owners);
             }
             mine.complete(null);
         } catch (IOException | RuntimeException | Error e) {
@@ -265,6 +257,56 @@ public final class SpanStore implements AutoCloseable {
         }
         for (Request r : group) {
             complete(r);
+        }
+    }
+
+    /**
+     * The traces cells of every candidate and, at the same time, the existence check of their index
+     * rows; then the index rows of the candidates whose row was absent (those are the new spans). A
+     * candidate whose index row exists was fully stored before: its traces cell is rewritten with
+     * the same bytes (a resend; rare) and it is not new.
+     */
+    private void writeGroup(List<Span> candidates, List<Request> owners) throws IOException {
+        List<byte[]> indexRows = new ArrayList<>(candidates.size());
+        List<Get> checks = new ArrayList<>(candidates.size());
+        List<Put> traces = new ArrayList<>(candidates.size());
+        for (Span s : candidates) {
+            byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId());
+            indexRows.add(row);
+            checks.add(new Get(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).setCheckExistenceOnly(true));
+            traces.add(new Put(s.getTraceId().toByteArray()).addColumn(Tables.TRACES_CF, spanQualifier(s), s.toByteArray()));
+        }
+        CompletableFuture<Void> tracesWritten = CompletableFuture.runAsync(() -> {
+            try (Table t = connection.getTable(Tables.TRACES)) {
+                t.put(traces);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, tracesWriter);
+        boolean[] exists;
+        try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
+            exists = t.exists(checks);
+        } finally {
+            // never go on (or fail) before the traces write is over: the index row is the commit mark
+            try {
+                tracesWritten.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable c = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+                throw c instanceof IOException io ? io : new IOException(c);
+            }
+        }
+        List<Put> index = new ArrayList<>(candidates.size());
+        for (int i = 0; i < exists.length; i++) {
+            if (!exists[i]) {
+                Span s = candidates.get(i);
+                owners.get(i).fresh.add(s);
+                index.add(indexPut(indexRows.get(i), s));
+            }
+        }
+        if (!index.isEmpty()) {
+            try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
+                t.put(index);
+            }
         }
     }
 

@@ -100,11 +100,14 @@ public final class StorageBench {
         Cpu cpuRaw = Cpu.now();
         double raw = rawPuts(c, batches);
         cpuRaw = cpuRaw.since();
+        List<List<Span>> batches1 = batches("bench-ingest-1", spans, 2);
         Cpu cpuOne = Cpu.now();
-        double one = throughCollectors(c, batches("bench-ingest-1", spans, 2), 1);
+        double one = throughCollectors(c, batches1, 1);
         cpuOne = cpuOne.since();
+        batches1 = null;
+        List<List<Span>> batches2 = batches("bench-ingest-2", spans, 3);
         Cpu cpuTwo = Cpu.now();
-        double two = throughCollectors(c, batches("bench-ingest-2", spans, 3), 2);
+        double two = throughCollectors(c, batches2, 2);
         cpuTwo = cpuTwo.since();
         int avgBytes = (int) (batches.stream().flatMap(List::stream).mapToLong(Span::getSerializedSize).sum() / spans);
         System.out.printf(Locale.ROOT, "ingest baseline  raw HBase puts of the span bytes: %,10.0f spans/s (avg span %d bytes, 10 events)%n",
