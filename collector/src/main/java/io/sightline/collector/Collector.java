@@ -41,6 +41,7 @@ public final class Collector implements AutoCloseable {
     private final CollectorMetrics metrics;
     private final Server server;
     private final ScheduledExecutorService flusher;
+    private final SpanStore spanStore;
     private volatile boolean running;
 
     public Collector(Connection connection, CollectorConfig config, CollectorMetrics metrics) {
@@ -49,7 +50,8 @@ public final class Collector implements AutoCloseable {
         AgentStore agents = new AgentStore(connection);
         this.map = new MapStatsAggregator(connection);
         this.commands = new CommandHub(agents, config.commandTimeout());
-        SpanIngest ingest = new SpanIngest(new SpanStore(connection), agents, map, metrics, config.maxInflightBatches());
+        this.spanStore = new SpanStore(connection);
+        SpanIngest ingest = new SpanIngest(spanStore, agents, map, metrics, config.maxInflightBatches());
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.address(), config.port()))
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .maxInboundMetadataSize(16 * 1024)
@@ -154,6 +156,7 @@ public final class Collector implements AutoCloseable {
             server.shutdownNow();
         }
         flusher.shutdownNow();
+        spanStore.close(); // writes what is still queued (nothing once the server is terminated)
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
                 map.flush();

@@ -15,6 +15,8 @@ import io.sightline.storage.write.MapStatsAggregator;
 import io.sightline.storage.write.SpanStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,15 +57,20 @@ final class SpanIngest {
         return new StatServiceGrpc.StatServiceImplBase() {
             @Override
             public void send(StatBatch request, StreamObserver<BatchAck> reply) {
-                handle(() -> sendStats(request), reply);
+                handle(() -> CompletableFuture.completedFuture(sendStats(request)), reply);
             }
         };
     }
 
     private interface Work {
-        BatchAck run() throws Exception;
+        CompletableFuture<BatchAck> run() throws Exception;
     }
 
+    /**
+     * Admits a batch if an in-flight slot frees within 2 s (else RESOURCE_EXHAUSTED), runs it and
+     * answers when its future completes; the slot is held until then, so admitted batches bound
+     * the memory and the storage queue. The gRPC thread does not wait for HBase.
+     */
     private void handle(Work work, StreamObserver<BatchAck> reply) {
         boolean acquired;
         try {
@@ -77,20 +84,34 @@ final class SpanIngest {
             reply.onError(Status.RESOURCE_EXHAUSTED.withDescription("collector busy; retry later").asRuntimeException());
             return;
         }
+        CompletableFuture<BatchAck> done;
         try {
-            BatchAck ack = work.run();
-            reply.onNext(ack);
-            reply.onCompleted();
-        } catch (InvalidBatch e) {
-            metrics.invalidBatch();
-            reply.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            done = work.run();
         } catch (Exception e) {
-            metrics.writeFailure();
-            LOG.warn("could not store a batch: {}", e.toString());
-            reply.onError(Status.UNAVAILABLE.withDescription("storage unavailable; retry later").asRuntimeException());
-        } finally {
-            inflight.release();
+            done = CompletableFuture.failedFuture(e);
         }
+        done.whenComplete((ack, error) -> {
+            try {
+                if (error == null) {
+                    reply.onNext(ack);
+                    reply.onCompleted();
+                    return;
+                }
+                Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (e instanceof InvalidBatch) {
+                    metrics.invalidBatch();
+                    reply.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+                } else {
+                    metrics.writeFailure();
+                    LOG.warn("could not store a batch: {}", e.toString());
+                    reply.onError(Status.UNAVAILABLE.withDescription("storage unavailable; retry later").asRuntimeException());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("could not answer a batch (call gone): {}", e.toString());
+            } finally {
+                inflight.release();
+            }
+        });
     }
 
     static final class InvalidBatch extends Exception {
@@ -99,7 +120,7 @@ final class SpanIngest {
         }
     }
 
-    BatchAck sendSpans(SpanBatch batch) throws Exception {
+    CompletableFuture<BatchAck> sendSpans(SpanBatch batch) throws Exception {
         AgentRef ref = batch.getAgent();
         String bad = Validation.agentRef(ref);
         if (bad != null) {
@@ -137,15 +158,17 @@ final class SpanIngest {
             metrics.agentDropped(ref.getAgentId(), batch.getDroppedSpans());
         }
         long t0 = System.nanoTime();
-        List<Span> fresh = spans.store(valid, metadata);
-        metrics.writeLatency(System.nanoTime() - t0);
-        map.add(fresh);
-        metrics.stored(fresh.size(), valid.size() - fresh.size());
-        BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
-        if (firstProblem != null) {
-            ack.setMessage(rejected + " span(s) refused, first: " + firstProblem);
-        }
-        return ack.build();
+        String message = firstProblem == null ? null : rejected + " span(s) refused, first: " + firstProblem;
+        return spans.storeAsync(valid, metadata).thenApply(fresh -> {
+            metrics.writeLatency(System.nanoTime() - t0);
+            map.add(fresh);
+            metrics.stored(fresh.size(), valid.size() - fresh.size());
+            BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
+            if (message != null) {
+                ack.setMessage(message);
+            }
+            return ack.build();
+        });
     }
 
     /** A span may leave out what its batch's agent ref says. */

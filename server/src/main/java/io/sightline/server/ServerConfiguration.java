@@ -10,6 +10,7 @@ import io.sightline.storage.query.LiveAgents;
 import io.sightline.storage.query.Queries;
 import io.sightline.storage.query.ScatterPage;
 import io.sightline.storage.query.ServerMap;
+import io.sightline.storage.query.StorageNotReadyException;
 import io.sightline.storage.query.TransactionPage;
 import io.sightline.storage.query.TransactionQuery;
 import io.sightline.storage.read.HBaseQueries;
@@ -41,14 +42,17 @@ public class ServerConfiguration {
         return new CollectorLifecycle(props, storage, registry);
     }
 
-    /** Queries over HBase once storage is ready; before that every call fails with StorageNotReadyException. */
+    /**
+     * Queries over HBase once storage is ready; before that every call fails with
+     * StorageNotReadyException (the API answers 503 {"error":"storage is starting"}).
+     */
     @Bean
     Queries queries(StorageLifecycle storage) {
         return new Queries() {
             private HBaseQueries q() {
                 HBaseQueries q = storage.queries();
                 if (q == null) {
-                    throw new StorageNotReadyException(storage.problem());
+                    throw new StorageNotReadyException(storage.problem(), storage.isStopped());
                 }
                 return q;
             }
@@ -127,10 +131,4 @@ public class ServerConfiguration {
         return () -> webReady ? Health.up().build() : Health.down().withDetail("reason", "starting").build();
     }
 
-    /** Thrown by queries while storage is starting or stopped. */
-    public static class StorageNotReadyException extends IllegalStateException {
-        public StorageNotReadyException(String why) {
-            super("storage is not ready: " + why);
-        }
-    }
 }

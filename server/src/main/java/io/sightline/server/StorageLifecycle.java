@@ -131,6 +131,11 @@ public class StorageLifecycle implements SmartLifecycle {
         return readyLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** True once {@link #stop} began (the process is shutting down). */
+    public boolean isStopped() {
+        return stopping;
+    }
+
     /** Why storage is not ready (null when it is). */
     public String problem() {
         return problem;

@@ -9,144 +9,245 @@ import io.sightline.protocol.v1.MetadataEntry;
 import io.sightline.protocol.v1.Span;
 import io.sightline.storage.query.IpRanges;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hadoop.hbase.client.Get;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
 
 /**
- * Stores span batches. Idempotent per (trace id, span id): a span whose traces cell exists is
- * not written again and not reported as new, so a resent batch is stored once and counted once
- * on the server map. Methods return only once the data is durable
- * (HBase acknowledges a put after its write-ahead log is synced).
+ * Stores span batches with group commit. Idempotent per (trace id, agent, span id): a span whose
+ * trace-index row exists is not written again and not reported as new, so a resent batch is
+ * stored once and counted once on the server map. A returned (or completed) result means
+ * durable: HBase acknowledges a put only after its write-ahead log is synced.
+ *
+ * <p>Group commit: callers hand their batches to a queue; each of a few committer threads takes
+ * everything queued (up to {@link #MAX_GROUP_SPANS} spans) and writes it as one group, so many
+ * concurrent requests share one existence check, one traces write and one index write (and their
+ * WAL syncs) instead of paying three round trips each. Every request of a group completes when the
+ * group is durable, or fails with it (the caller resends; storage is idempotent).
+ *
+ * <p>Order inside a group: metadata texts; the traces cells of the group's spans (idempotent puts)
+ * together with one batched existence check of their index rows (answered from the row bloom
+ * filters for new rows); then, once the traces cells are durable, the index rows that were absent.
+ * The index row is the commit mark: a span listed in the index always has a readable call tree,
+ * and a group that failed between the two writes is found not indexed on resend, rewritten and
+ * counted then.
+ *
+ * <p>Memory is bounded by the callers: the collector admits a bounded number of batches at once
+ * and waits for each, so the queue never holds more than those.
  */
-public final class SpanStore {
+public final class SpanStore implements AutoCloseable {
+    /** A group takes queued requests until it holds this many spans (one request may exceed it). */
+    public static final int MAX_GROUP_SPANS = 4_000;
+    /** Committer threads: groups written at once (one writes while the next group fills). */
+    public static final int DEFAULT_COMMITTERS = 4;
     private static final int METADATA_CACHE_MAX = 100_000;
+    private static final int HASH_CACHE_MAX = 10_000;
     private final Connection connection;
-    /** Writes index rows while the caller checks which spans are new (bounded by the callers: one task each). */
-    private final java.util.concurrent.ExecutorService indexWriter;
     /** Metadata rows known to be stored; texts never change for an id, so this never goes stale. */
     private final Map<Long, Boolean> storedMetadata = new ConcurrentHashMap<>();
     /** Spans being stored right now, so a concurrent second delivery of one waits and is not counted twice. */
-    private final Map<SpanKey, java.util.concurrent.CompletableFuture<Void>> inflight = new ConcurrentHashMap<>();
+    private final Map<SpanKey, CompletableFuture<Void>> inflight = new ConcurrentHashMap<>();
+    /** 8-byte hashes of agent ids and application names (a SHA-256 each): few names, many spans. */
+    private final Map<String, byte[]> hashes = new ConcurrentHashMap<>();
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> committers = new ArrayList<>();
+    /** Writes a group's traces cells while its committer checks the index rows (one task per committer at most). */
+    private final java.util.concurrent.ExecutorService tracesWriter;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong groups = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong groupedRequests = new java.util.concurrent.atomic.AtomicLong();
 
     public SpanStore(Connection connection) {
+        this(connection, DEFAULT_COMMITTERS);
+    }
+
+    public SpanStore(Connection connection, int committerThreads) {
+        if (committerThreads < 1) {
+            throw new IllegalArgumentException("committerThreads must be at least 1");
+        }
         this.connection = connection;
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        this.indexWriter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sightline-index-writer-" + n.incrementAndGet());
+        this.tracesWriter = java.util.concurrent.Executors.newFixedThreadPool(committerThreads, r -> {
+            Thread t = new Thread(r, "sightline-traces-writer-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        for (int i = 1; i <= committerThreads; i++) {
+            Thread t = new Thread(this::commitLoop, "sightline-span-commit-" + i);
+            t.setDaemon(true);
+            committers.add(t);
+            t.start();
+        }
+    }
+
+    /** One caller's batch waiting for (or in) a group. */
+    private static final class Request {
+        final List<Span> spans;
+        final List<MetadataEntry> metadata;
+        final CompletableFuture<List<Span>> result = new CompletableFuture<>();
+        /** Set by the committer: the spans of this request that were new, in input order. */
+        final List<Span> fresh = new ArrayList<>();
+        /** Claims of other groups on spans of this request: decided (and counted) there. */
+        final Set<CompletableFuture<Void>> others = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Request(List<Span> spans, List<MetadataEntry> metadata) {
+            this.spans = spans;
+            this.metadata = metadata;
+        }
     }
 
     /**
-     * Stores metadata and spans; returns the spans that were not stored before (in input order).
-     *
-     * <p>Order: index rows (idempotent puts) and, at the same time, an existence check of the
-     * traces cells (one batched get, answered from bloom filters for new trace ids); then, once
-     * the index rows are durable, the traces cells of the spans not yet stored (one batched put). The
-     * traces cell is the commit mark: a batch that fails before it is resent and counted then; a
-     * batch whose ack was lost is found stored and not counted again. A span delivered twice at
-     * the same time to this store waits for the first delivery (see {@link #claim}); per-row
-     * checkAndMutate would close the same gap across collectors but costs one WAL sync per span.
+     * Stores metadata and spans; returns the spans that were not stored before (in input order),
+     * once everything is durable.
      */
     public List<Span> store(List<Span> spans, List<MetadataEntry> metadata) throws IOException {
-        storeMetadata(metadata);
-        if (spans.isEmpty()) {
-            return List.of();
-        }
-        List<Put> index = new ArrayList<>(spans.size());
-        for (Span s : spans) {
-            index.add(indexPut(s));
-        }
-        // the index write and the existence check do not depend on each other: run them together
-        java.util.concurrent.CompletableFuture<Void> indexed = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
-                t.put(index);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, indexWriter);
         try {
-            return storeTraces(spans, indexed);
-        } finally {
-            // never return (or fail) before the index write is over: an ack must mean durable
-            try {
-                indexed.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                Throwable c = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-                throw c instanceof IOException io ? io : new IOException(c);
+            return storeAsync(spans, metadata).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while storing spans");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
             }
+            throw new IOException(c);
         }
     }
 
-    private List<Span> storeTraces(List<Span> spans, java.util.concurrent.CompletableFuture<Void> indexed) throws IOException {
-        List<SpanKey> claimed = new ArrayList<>(spans.size());
-        List<java.util.concurrent.CompletableFuture<Void>> others = new ArrayList<>();
-        List<Span> candidates = new ArrayList<>(spans.size());
-        java.util.concurrent.CompletableFuture<Void> mine = new java.util.concurrent.CompletableFuture<>();
+    /**
+     * Queues metadata and spans for the next group; the future completes with the spans that were
+     * not stored before (in input order) once they are durable, or fails (then nothing of the
+     * batch may be assumed stored, and a resend is safe).
+     */
+    public CompletableFuture<List<Span>> storeAsync(List<Span> spans, List<MetadataEntry> metadata) {
+        Request r = new Request(spans, metadata);
+        if (closed) {
+            r.result.completeExceptionally(new IOException("span store is closed"));
+            return r.result;
+        }
+        if (spans.isEmpty() && metadata.isEmpty()) {
+            r.result.complete(List.of());
+            return r.result;
+        }
+        queue.add(r);
+        if (closed && queue.remove(r)) {
+            r.result.completeExceptionally(new IOException("span store is closed"));
+        }
+        return r.result;
+    }
+
+    /** Groups written (or attempted) so far. */
+    public long groupsCommitted() {
+        return groups.get();
+    }
+
+    /** Requests written (or attempted) in those groups: divided by {@link #groupsCommitted}, the average group. */
+    public long requestsCommitted() {
+        return groupedRequests.get();
+    }
+
+    /** Writes what is queued, then stops the committer threads; later calls fail. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : committers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Request r; (r = queue.poll()) != null; ) {
+            r.result.completeExceptionally(new IOException("span store is closed"));
+        }
+        tracesWriter.shutdown();
+    }
+
+    private void commitLoop() {
+        List<Request> group = new ArrayList<>();
+        while (true) {
+            Request first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (first == null) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            group.add(first);
+            int spans = first.spans.size();
+            for (Request r; spans < MAX_GROUP_SPANS && (r = queue.poll()) != null; ) {
+                group.add(r);
+                spans += r.spans.size();
+            }
+            groups.incrementAndGet();
+            groupedRequests.addAndGet(group.size());
+            try {
+                commit(group);
+            } catch (Throwable e) {
+                for (Request r : group) {
+                    r.result.completeExceptionally(e);
+                }
+            }
+            group.clear();
+        }
+    }
+
+    /** Writes one group and completes its requests. */
+    private void commit(List<Request> group) throws IOException {
+        List<MetadataEntry> metadata = new ArrayList<>();
+        for (Request r : group) {
+            metadata.addAll(r.metadata);
+        }
+        storeMetadata(metadata);
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        List<SpanKey> claimed = new ArrayList<>();
+        List<Span> candidates = new ArrayList<>();
+        List<Request> owners = new ArrayList<>();
         try {
-            java.util.Set<SpanKey> inBatch = new java.util.HashSet<>();
-            for (Span s : spans) {
-                SpanKey k = new SpanKey(s);
-                if (!inBatch.add(k)) {
-                    continue; // the same span twice in one batch: store and count it once
-                }
-                java.util.concurrent.CompletableFuture<Void> other = inflight.putIfAbsent(k, mine);
-                if (other == null) {
-                    claimed.add(k);
-                    candidates.add(s);
-                } else {
-                    others.add(other);
-                }
-            }
-            List<Get> checks = new ArrayList<>(candidates.size());
-            for (Span s : candidates) {
-                checks.add(new Get(s.getTraceId().toByteArray())
-                        .addColumn(Tables.TRACES_CF, RowKeys.spanQualifier(s.getAgentId(), s.getSpanId()))
-                        .setCheckExistenceOnly(true));
-            }
-            List<Span> fresh = new ArrayList<>(candidates.size());
-            List<Put> puts = new ArrayList<>(candidates.size());
-            try (Table t = connection.getTable(Tables.TRACES)) {
-                boolean[] exists = checks.isEmpty() ? new boolean[0] : t.exists(checks);
-                for (int i = 0; i < exists.length; i++) {
-                    if (!exists[i]) {
-                        Span s = candidates.get(i);
-                        fresh.add(s);
-                        puts.add(new Put(s.getTraceId().toByteArray()).addColumn(Tables.TRACES_CF,
-                                RowKeys.spanQualifier(s.getAgentId(), s.getSpanId()), s.toByteArray()));
+            Map<SpanKey, Boolean> inGroup = new HashMap<>();
+            for (Request r : group) {
+                for (Span s : r.spans) {
+                    SpanKey k = new SpanKey(s);
+                    if (inGroup.putIfAbsent(k, Boolean.TRUE) != null) {
+                        continue; // the same span twice in this group: stored and counted once, by its first request
+                    }
+                    CompletableFuture<Void> other = inflight.putIfAbsent(k, mine);
+                    if (other == null) {
+                        claimed.add(k);
+                        candidates.add(s);
+                        owners.add(r);
+                    } else {
+                        r.others.add(other);
                     }
                 }
-                if (!puts.isEmpty()) {
-                    // the traces cell is the commit mark: only once the index rows are durable
-                    try {
-                        indexed.join();
-                    } catch (java.util.concurrent.CompletionException e) {
-                        throw new IOException("index write failed", e.getCause());
-                    }
-                    t.put(puts);
-                }
+            }
+            if (!candidates.isEmpty()) {
+                writeGroup(candidates, owners);
             }
             mine.complete(null);
-            // spans claimed by a concurrent delivery are decided (and counted) by it; wait for it
-            // (only after completing our own claims, so two batches never wait for each other),
-            // so that our ack too means durable
-            for (var f : others) {
-                try {
-                    f.get(2, java.util.concurrent.TimeUnit.MINUTES);
-                } catch (Exception e) {
-                    throw new IOException("a concurrent delivery of the same spans failed", e);
-                }
-            }
-            return fresh;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             mine.completeExceptionally(e);
             throw e;
         } finally {
@@ -154,6 +255,81 @@ public final class SpanStore {
                 inflight.remove(k, mine);
             }
         }
+        for (Request r : group) {
+            complete(r);
+        }
+    }
+
+    /**
+     * The traces cells of every candidate and, at the same time, the existence check of their index
+     * rows; then the index rows of the candidates whose row was absent (those are the new spans). A
+     * candidate whose index row exists was fully stored before: its traces cell is rewritten with
+     * the same bytes (a resend; rare) and it is not new.
+     */
+    private void writeGroup(List<Span> candidates, List<Request> owners) throws IOException {
+        List<byte[]> indexRows = new ArrayList<>(candidates.size());
+        List<Get> checks = new ArrayList<>(candidates.size());
+        List<Put> traces = new ArrayList<>(candidates.size());
+        for (Span s : candidates) {
+            byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId());
+            indexRows.add(row);
+            checks.add(new Get(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).setCheckExistenceOnly(true));
+            traces.add(new Put(s.getTraceId().toByteArray()).addColumn(Tables.TRACES_CF, spanQualifier(s), s.toByteArray()));
+        }
+        CompletableFuture<Void> tracesWritten = CompletableFuture.runAsync(() -> {
+            try (Table t = connection.getTable(Tables.TRACES)) {
+                t.put(traces);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, tracesWriter);
+        boolean[] exists;
+        try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
+            exists = t.exists(checks);
+        } finally {
+            // never go on (or fail) before the traces write is over: the index row is the commit mark
+            try {
+                tracesWritten.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable c = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+                throw c instanceof IOException io ? io : new IOException(c);
+            }
+        }
+        List<Put> index = new ArrayList<>(candidates.size());
+        for (int i = 0; i < exists.length; i++) {
+            if (!exists[i]) {
+                Span s = candidates.get(i);
+                owners.get(i).fresh.add(s);
+                index.add(indexPut(indexRows.get(i), s));
+            }
+        }
+        if (!index.isEmpty()) {
+            try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
+                t.put(index);
+            }
+        }
+    }
+
+    /**
+     * Completes a request whose own claims are durable: at once, or (when a concurrent delivery
+     * claimed some of its spans) once those deliveries are durable too, so that its ack also means
+     * durable. Never blocks a committer, so two groups never wait for each other.
+     */
+    private static void complete(Request r) {
+        List<Span> fresh = List.copyOf(r.fresh);
+        if (r.others.isEmpty()) {
+            r.result.complete(fresh);
+            return;
+        }
+        CompletableFuture.allOf(r.others.toArray(new CompletableFuture<?>[0]))
+                .orTimeout(2, TimeUnit.MINUTES)
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        r.result.complete(fresh);
+                    } else {
+                        r.result.completeExceptionally(new IOException("a concurrent delivery of the same spans failed", e));
+                    }
+                });
     }
 
     /** (trace id, agent, span id): what storage is idempotent on. */
@@ -172,7 +348,7 @@ public final class SpanStore {
         List<Long> keys = new ArrayList<>();
         for (MetadataEntry m : metadata) {
             long key = m.getId() * 31 + m.getKindValue();
-            if (storedMetadata.containsKey(key)) {
+            if (storedMetadata.containsKey(key) || keys.contains(key)) {
                 continue;
             }
             keys.add(key);
@@ -193,8 +369,30 @@ public final class SpanStore {
         }
     }
 
+    private byte[] hash(String name) {
+        byte[] h = hashes.get(name);
+        if (h == null) {
+            if (hashes.size() > HASH_CACHE_MAX) {
+                hashes.clear();
+            }
+            h = RowKeys.hash(name);
+            hashes.put(name, h);
+        }
+        return h;
+    }
+
+    private byte[] spanQualifier(Span s) {
+        byte[] q = new byte[RowKeys.HASH_LENGTH + 8];
+        System.arraycopy(hash(s.getAgentId()), 0, q, 0, RowKeys.HASH_LENGTH);
+        RowKeys.putLong(q, RowKeys.HASH_LENGTH, s.getSpanId());
+        return q;
+    }
+
     static Put indexPut(Span s) {
-        byte[] row = RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId());
+        return indexPut(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId()), s);
+    }
+
+    static Put indexPut(byte[] row, Span s) {
         byte[] ip = s.getClientIp().isEmpty() ? null : IpRanges.toBytes(s.getClientIp());
         byte[] filter = IndexCell.encode(s.getElapsed(), s.getError(), ip, s.getAgentId(), s.getUri());
         // the details are a Span message holding only what the transaction list shows

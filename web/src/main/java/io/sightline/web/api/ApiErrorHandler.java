@@ -1,5 +1,6 @@
 package io.sightline.web.api;
 
+import io.sightline.storage.query.StorageNotReadyException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.UUID;
@@ -14,7 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * The API's error bodies: {@code {"error":"..."}} with 400, 404, 405 or 500. A 500 never tells
+ * The API's error bodies: {@code {"error":"..."}} with 400, 404, 405, 503 (storage starting) or 500. A 500 never tells
  * more than an id; the cause is logged here with that id.
  */
 @RestControllerAdvice(assignableTypes = ApiController.class)
@@ -29,6 +30,14 @@ public class ApiErrorHandler {
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Map<String, String>> notFound(NotFoundException e) {
         return body(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    /** HBase still starting (or the server stopping): 503 with Retry-After, never a 500 or a timeout. */
+    @ExceptionHandler(StorageNotReadyException.class)
+    ResponseEntity<Map<String, String>> storageNotReady(StorageNotReadyException e) {
+        log.debug("API request refused: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
+                .header("Cache-Control", "no-store").header("Retry-After", "5").body(Map.of("error", e.publicMessage()));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -61,12 +61,15 @@ public final class StorageBench {
     private static final int THREADS = Integer.getInteger("bench.threads", 4);
     private static final int BATCH = 100;
     private static final int REGIONS = Integer.getInteger("bench.regions", 2);
+    /** The embedded HBase child, whose CPU time is counted per span beside this JVM's. */
+    private static long hbasePid;
 
     public static void main(String[] args) throws Exception {
         int transactions = Integer.getInteger("bench.transactions", 1_000_000);
         int ingestSpans = Integer.getInteger("bench.ingestSpans", 200_000);
         Path dir = Files.createTempDirectory("sightline-storage-bench");
         EmbeddedHBase hbase = EmbeddedHBase.start(dir, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults().withMaxHeap("1g"));
+        hbasePid = hbase.pid();
         try (Connection c = HBaseConnections.connect(hbase.quorum())) {
             int regions = REGIONS;
             SchemaTool.apply(c, 14, regions, false, l -> { });
@@ -94,9 +97,18 @@ public final class StorageBench {
 
     private static void ingest(Connection c, int spans) throws Exception {
         List<List<Span>> batches = batches("bench-raw", spans, 1);
+        Cpu cpuRaw = Cpu.now();
         double raw = rawPuts(c, batches);
-        double one = throughCollectors(c, batches("bench-ingest-1", spans, 2), 1);
-        double two = throughCollectors(c, batches("bench-ingest-2", spans, 3), 2);
+        cpuRaw = cpuRaw.since();
+        List<List<Span>> batches1 = batches("bench-ingest-1", spans, 2);
+        Cpu cpuOne = Cpu.now();
+        double one = throughCollectors(c, batches1, 1);
+        cpuOne = cpuOne.since();
+        batches1 = null;
+        List<List<Span>> batches2 = batches("bench-ingest-2", spans, 3);
+        Cpu cpuTwo = Cpu.now();
+        double two = throughCollectors(c, batches2, 2);
+        cpuTwo = cpuTwo.since();
         int avgBytes = (int) (batches.stream().flatMap(List::stream).mapToLong(Span::getSerializedSize).sum() / spans);
         System.out.printf(Locale.ROOT, "ingest baseline  raw HBase puts of the span bytes: %,10.0f spans/s (avg span %d bytes, 10 events)%n",
                 raw, avgBytes);
@@ -104,6 +116,12 @@ public final class StorageBench {
                 one, one / raw);
         System.out.printf(Locale.ROOT, "ingest 2 collectors:                                      %,10.0f spans/s  ratio vs raw %.2f, vs 1 collector %.2f%n",
                 two, two / raw, two / one);
+        System.out.printf(Locale.ROOT, "CPU per span (us), bench JVM [senders + collectors] + HBase child:%n");
+        System.out.printf(Locale.ROOT, "  raw puts      %7.1f + %7.1f = %7.1f%n", cpuRaw.jvmUs(spans), cpuRaw.hbaseUs(spans), cpuRaw.totalUs(spans));
+        System.out.printf(Locale.ROOT, "  1 collector   %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuOne.jvmUs(spans), cpuOne.hbaseUs(spans),
+                cpuOne.totalUs(spans), cpuOne.totalUs(spans) / cpuRaw.totalUs(spans));
+        System.out.printf(Locale.ROOT, "  2 collectors  %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuTwo.jvmUs(spans), cpuTwo.hbaseUs(spans),
+                cpuTwo.totalUs(spans), cpuTwo.totalUs(spans) / cpuRaw.totalUs(spans));
         HBaseQueries q = new HBaseQueries(c);
         for (String app : List.of("bench-ingest-1", "bench-ingest-2")) {
             ServerMap m = q.serverMap(app, 0, Long.MAX_VALUE / 2);
@@ -331,6 +349,32 @@ public final class StorageBench {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** CPU nanoseconds of this JVM and of the HBase child: a point in time, or (from since()) an interval. */
+    private record Cpu(long jvmNanos, long hbaseNanos) {
+        static Cpu now() {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long child = ProcessHandle.of(hbasePid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+            return new Cpu(os.getProcessCpuTime(), child);
+        }
+
+        Cpu since() {
+            Cpu n = now();
+            return new Cpu(n.jvmNanos - jvmNanos, n.hbaseNanos - hbaseNanos);
+        }
+
+        double jvmUs(long spans) {
+            return jvmNanos / 1e3 / spans;
+        }
+
+        double hbaseUs(long spans) {
+            return hbaseNanos / 1e3 / spans;
+        }
+
+        double totalUs(long spans) {
+            return jvmUs(spans) + hbaseUs(spans);
+        }
+    }
 
     private interface Body<T> {
         void run(T item) throws Exception;
