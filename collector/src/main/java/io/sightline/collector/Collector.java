@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.sightline.storage.query.LiveAgents;
 import io.sightline.storage.write.AgentStore;
 import io.sightline.storage.write.MapStatsAggregator;
+import io.sightline.storage.write.ScatterDensityWriter;
 import io.sightline.storage.write.SpanStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ public final class Collector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     private final CollectorConfig config;
     private final MapStatsAggregator map;
+    private final ScatterDensityWriter density;
     private final CommandHub commands;
     private final CollectorMetrics metrics;
     private final Server server;
@@ -49,7 +51,8 @@ public final class Collector implements AutoCloseable {
         AgentStore agents = new AgentStore(connection);
         this.map = new MapStatsAggregator(connection);
         this.commands = new CommandHub(agents, config.commandTimeout());
-        SpanIngest ingest = new SpanIngest(new SpanStore(connection), agents, map, metrics, config.maxInflightBatches());
+        this.density = new ScatterDensityWriter(connection);
+        SpanIngest ingest = new SpanIngest(new SpanStore(connection), agents, map, density, metrics, config.maxInflightBatches());
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.address(), config.port()))
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .maxInboundMetadataSize(16 * 1024)
@@ -120,16 +123,20 @@ public final class Collector implements AutoCloseable {
         return metrics;
     }
 
-    /** Writes the map statistics counted so far (also runs every flush interval). */
+    /** Writes the map statistics and scatter density counted so far (also runs every flush interval). */
     public void flush() throws IOException {
-        map.flush();
+        try {
+            map.flush();
+        } finally {
+            density.flush();
+        }
     }
 
     private void flushQuietly() {
         try {
-            map.flush();
+            flush();
         } catch (Exception e) {
-            LOG.warn("server-map flush failed (kept for the next one): {}", e.toString());
+            LOG.warn("statistics flush failed (kept for the next one): {}", e.toString());
         }
     }
 
@@ -156,10 +163,10 @@ public final class Collector implements AutoCloseable {
         flusher.shutdownNow();
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                map.flush();
+                flush();
                 break;
             } catch (Exception e) {
-                LOG.warn("final server-map flush failed (attempt {}): {}", attempt, e.toString());
+                LOG.warn("final statistics flush failed (attempt {}): {}", attempt, e.toString());
             }
         }
         LOG.info("Sightline collector stopped");

@@ -12,6 +12,7 @@ import io.sightline.protocol.v1.StatBatch;
 import io.sightline.protocol.v1.StatServiceGrpc;
 import io.sightline.storage.write.AgentStore;
 import io.sightline.storage.write.MapStatsAggregator;
+import io.sightline.storage.write.ScatterDensityWriter;
 import io.sightline.storage.write.SpanStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +32,16 @@ final class SpanIngest {
     private final SpanStore spans;
     private final AgentStore agents;
     private final MapStatsAggregator map;
+    private final ScatterDensityWriter density;
     private final CollectorMetrics metrics;
     private final Semaphore inflight;
 
-    SpanIngest(SpanStore spans, AgentStore agents, MapStatsAggregator map, CollectorMetrics metrics, int maxInflight) {
+    SpanIngest(SpanStore spans, AgentStore agents, MapStatsAggregator map, ScatterDensityWriter density,
+               CollectorMetrics metrics, int maxInflight) {
         this.spans = spans;
         this.agents = agents;
         this.map = map;
+        this.density = density;
         this.metrics = metrics;
         this.inflight = new Semaphore(maxInflight);
     }
@@ -140,6 +144,7 @@ final class SpanIngest {
         List<Span> fresh = spans.store(valid, metadata);
         metrics.writeLatency(System.nanoTime() - t0);
         map.add(fresh);
+        density.add(fresh);
         metrics.stored(fresh.size(), valid.size() - fresh.size());
         BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
         if (firstProblem != null) {

@@ -6,6 +6,7 @@ import io.sightline.storage.query.Agent;
 import io.sightline.storage.query.AgentStats;
 import io.sightline.storage.query.Application;
 import io.sightline.storage.query.CallTree;
+import io.sightline.storage.query.DensityCounts;
 import io.sightline.storage.query.LiveAgents;
 import io.sightline.storage.query.Queries;
 import io.sightline.storage.query.ScatterPage;
@@ -66,6 +67,11 @@ public class ServerConfiguration {
             @Override
             public ScatterPage scatter(TransactionQuery query) {
                 return q().scatter(query);
+            }
+
+            @Override
+            public DensityCounts scatterDensity(String application, long from, long to) {
+                return q().scatterDensity(application, from, to);
             }
 
             @Override
