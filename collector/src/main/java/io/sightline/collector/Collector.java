@@ -71,6 +71,8 @@ public final class Collector implements AutoCloseable {
         for (ServerServiceDefinition s : services) {
             b.addService(config.token() == null ? s : ServerInterceptors.intercept(s, new TokenInterceptor(config.token(), metrics)));
         }
+        // for the other Sightline servers, with the cluster secret rather than the agents' token
+        b.addService(LiveRelay.service(commands, LiveRelay.secret(() -> connection)));
         this.server = b.build();
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-map-flush");
@@ -117,6 +119,11 @@ public final class Collector implements AutoCloseable {
 
     public LiveAgents liveAgents() {
         return commands;
+    }
+
+    /** How other processes reach this collector, as recorded for agents' command streams (null before start). */
+    public String advertisedAddress() {
+        return commands.advertisedAddress();
     }
 
     public CollectorMetrics metrics() {
