@@ -8,15 +8,16 @@ import java.util.Arrays;
  *
  * <pre>
  * row        application hash (8) + bucket start (8, epoch ms, a multiple of {@link #BUCKET_MS})
- * 'c' o rr   counter (8-byte increment) of the spans of outcome o (0 success, 1 error) whose
- *            elapsed falls in logarithmic row rr (2 bytes, see {@link #row})
- * 'p' o rr + trace id (16) + span id (8)
- *            one span of that cell, written by a collector when the cell got at most
- *            {@link #EXACT_PER_FLUSH} spans in one flush: start time (8) + elapsed (8) + agent id
+ * 'f' + writer id (8) + flush number (8)
+ *            one cell per collector flush that touched the bucket, packed (see {@link #pack}):
+ *            span counts per (outcome, logarithmic elapsed row), and the spans of the cells that
+ *            got at most {@link #EXACT_PER_FLUSH} spans in that flush
  * </pre>
  *
- * A reader returns a cell's points only when the cell's total count is small (a sparse cell: an
- * outlier), so dense cells cost a counter, whatever their size.
+ * One packed cell per flush rather than one counter per (outcome, row): a window reads a few
+ * cells per bucket instead of hundreds, and a flush retried after an ambiguous failure writes
+ * the same qualifier again, so nothing is counted twice. A reader sums a row's cells and returns
+ * a cell's points only when its total count is small (a sparse cell: an outlier).
  */
 public final class ScatterCells {
     /** Width of a time bucket. */
@@ -25,13 +26,10 @@ public final class ScatterCells {
     public static final double RATIO = 1.04;
     /** A cell with at most this many spans in one flush also writes the spans themselves. */
     public static final int EXACT_PER_FLUSH = 2;
-    public static final byte COUNT = 'c';
-    public static final byte POINT = 'p';
-    /** Length of a counter qualifier; a point qualifier adds trace id and span id. */
-    public static final int COUNT_QUALIFIER_LENGTH = 4;
-    public static final int POINT_QUALIFIER_LENGTH = COUNT_QUALIFIER_LENGTH + RowKeys.TRACE_ID_LENGTH + 8;
+    public static final byte FLUSH = 'f';
+    public static final int FLUSH_QUALIFIER_LENGTH = 17;
     private static final double LOG_RATIO = Math.log(RATIO);
-    private static final int MAX_ROW = 0xffff;
+    private static final int MAX_ROW = 0x3fff_ffff;
 
     private ScatterCells() {
     }
@@ -73,34 +71,120 @@ public final class ScatterCells {
         return RowKeys.getLong(rowKey, RowKeys.HASH_LENGTH);
     }
 
-    public static byte[] countQualifier(boolean error, int row) {
-        return new byte[] {COUNT, (byte) (error ? 1 : 0), (byte) (row >>> 8), (byte) row};
-    }
-
-    public static byte[] pointQualifier(boolean error, int row, byte[] traceId, long spanId) {
-        byte[] q = Arrays.copyOf(countQualifier(error, row), POINT_QUALIFIER_LENGTH);
-        q[0] = POINT;
-        System.arraycopy(traceId, 0, q, COUNT_QUALIFIER_LENGTH, RowKeys.TRACE_ID_LENGTH);
-        RowKeys.putLong(q, COUNT_QUALIFIER_LENGTH + RowKeys.TRACE_ID_LENGTH, spanId);
+    /** Qualifier of one flush's packed cell. */
+    public static byte[] flushQualifier(long writerId, long flush) {
+        byte[] q = new byte[FLUSH_QUALIFIER_LENGTH];
+        q[0] = FLUSH;
+        RowKeys.putLong(q, 1, writerId);
+        RowKeys.putLong(q, 9, flush);
         return q;
     }
 
-    public static byte[] pointValue(long startTime, long elapsed, String agentId) {
-        byte[] a = agentId.getBytes(StandardCharsets.UTF_8);
-        byte[] v = new byte[16 + a.length];
-        RowKeys.putLong(v, 0, startTime);
-        RowKeys.putLong(v, 8, elapsed);
-        System.arraycopy(a, 0, v, 16, a.length);
-        return v;
+    /** A (outcome, row) cell as one int: row << 1 | error. */
+    public static int cellKey(boolean error, int row) {
+        return row << 1 | (error ? 1 : 0);
     }
 
-    /** Outcome of a counter or point qualifier. */
-    public static boolean error(byte[] q, int off) {
-        return q[off + 1] == 1;
+    public static int cellRow(int cellKey) {
+        return cellKey >>> 1;
     }
 
-    /** Elapsed row of a counter or point qualifier. */
-    public static int row(byte[] q, int off) {
-        return (q[off + 2] & 0xff) << 8 | (q[off + 3] & 0xff);
+    public static boolean cellError(int cellKey) {
+        return (cellKey & 1) == 1;
+    }
+
+    /** One span kept with its cell. */
+    public record Point(int cellKey, byte[] traceId, long spanId, long startTime, long elapsed, String agentId) {
+    }
+
+    /** Receives the content of a packed cell. */
+    public interface Visitor {
+        void count(int cellKey, long count);
+
+        void point(Point p);
+    }
+
+    /**
+     * Packs counts ({@code keys[i]} has {@code counts[i]} spans) and points of one bucket:
+     * varint n, n x (varint key, varint count), varint m, m x (varint key, trace id 16,
+     * span id 8, varint start - bucket, varint elapsed, varint agent length, agent UTF-8).
+     */
+    public static byte[] pack(long bucket, int[] keys, long[] counts, int n, java.util.List<Point> points) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(n * 4 + points.size() * 48 + 8);
+        varint(out, n);
+        for (int i = 0; i < n; i++) {
+            varint(out, keys[i]);
+            varint(out, counts[i]);
+        }
+        varint(out, points.size());
+        for (Point p : points) {
+            varint(out, p.cellKey());
+            out.write(p.traceId(), 0, RowKeys.TRACE_ID_LENGTH);
+            out.write(RowKeys.longBytes(p.spanId()), 0, 8);
+            varint(out, Math.max(0, p.startTime() - bucket));
+            varint(out, Math.max(0, p.elapsed()));
+            byte[] a = p.agentId().getBytes(StandardCharsets.UTF_8);
+            varint(out, a.length);
+            out.write(a, 0, a.length);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads a packed cell; false (and nothing or part visited) when it is not one of ours. */
+    public static boolean unpack(byte[] b, int off, int len, long bucket, Visitor v) {
+        int[] pos = {off};
+        int end = off + len;
+        try {
+            long n = readVarint(b, pos, end);
+            for (long i = 0; i < n; i++) {
+                int key = (int) readVarint(b, pos, end);
+                v.count(key, readVarint(b, pos, end));
+            }
+            long m = readVarint(b, pos, end);
+            for (long i = 0; i < m; i++) {
+                int key = (int) readVarint(b, pos, end);
+                if (pos[0] + RowKeys.TRACE_ID_LENGTH + 8 > end) {
+                    return false;
+                }
+                byte[] trace = Arrays.copyOfRange(b, pos[0], pos[0] + RowKeys.TRACE_ID_LENGTH);
+                long spanId = RowKeys.getLong(b, pos[0] + RowKeys.TRACE_ID_LENGTH);
+                pos[0] += RowKeys.TRACE_ID_LENGTH + 8;
+                long start = bucket + readVarint(b, pos, end);
+                long elapsed = readVarint(b, pos, end);
+                int alen = (int) readVarint(b, pos, end);
+                if (alen < 0 || pos[0] + alen > end) {
+                    return false;
+                }
+                String agent = new String(b, pos[0], alen, StandardCharsets.UTF_8);
+                pos[0] += alen;
+                v.point(new Point(key, trace, spanId, start, elapsed, agent));
+            }
+            return pos[0] == end;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void varint(java.io.ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7fL) != 0) {
+            out.write((int) ((v & 0x7f) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static long readVarint(byte[] b, int[] pos, int end) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos[0] >= end) {
+                throw new IllegalArgumentException("truncated");
+            }
+            byte x = b[pos[0]++];
+            v |= (long) (x & 0x7f) << shift;
+            if (x >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("varint too long");
     }
 }

@@ -2,7 +2,8 @@ package io.sightline.hbase.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.junit.jupiter.api.Test;
@@ -33,25 +34,44 @@ class ScatterCellsTest {
             assertThat(ScatterCells.lowerBound(r)).isLessThanOrEqualTo(e);
             assertThat(ScatterCells.lowerBound(r + 1)).isGreaterThan(e);
         }
-        assertThat(ScatterCells.row(Long.MAX_VALUE)).isBetween(1000, 0xffff); // fits the qualifier's two bytes
+        assertThat(ScatterCells.row(Long.MAX_VALUE)).isBetween(1000, 2000);
     }
 
     @Test
-    void qualifiersCarryOutcomeRowAndSpan() {
-        byte[] c = ScatterCells.countQualifier(true, 300);
-        assertThat(c).containsExactly('c', 1, 1, 44);
-        assertThat(ScatterCells.error(c, 0)).isTrue();
-        assertThat(ScatterCells.row(c, 0)).isEqualTo(300);
-        byte[] p = ScatterCells.pointQualifier(false, 7, TRACE, 0x1234L);
-        assertThat(p).hasSize(ScatterCells.POINT_QUALIFIER_LENGTH);
-        assertThat(p[0]).isEqualTo(ScatterCells.POINT);
-        assertThat(ScatterCells.error(p, 0)).isFalse();
-        assertThat(ScatterCells.row(p, 0)).isEqualTo(7);
-        assertThat(Arrays.copyOfRange(p, 4, 20)).isEqualTo(TRACE);
-        assertThat(RowKeys.getLong(p, 20)).isEqualTo(0x1234L);
-        byte[] v = ScatterCells.pointValue(1_700_000_000_123L, 35, "shop-1");
-        assertThat(RowKeys.getLong(v, 0)).isEqualTo(1_700_000_000_123L);
-        assertThat(RowKeys.getLong(v, 8)).isEqualTo(35);
-        assertThat(new String(v, 16, v.length - 16, StandardCharsets.UTF_8)).isEqualTo("shop-1");
+    void aFlushIsOnePackedCellThatRoundTrips() {
+        byte[] q = ScatterCells.flushQualifier(0x0102030405060708L, 9);
+        assertThat(q).hasSize(ScatterCells.FLUSH_QUALIFIER_LENGTH);
+        assertThat(q[0]).isEqualTo(ScatterCells.FLUSH);
+        assertThat(RowKeys.getLong(q, 1)).isEqualTo(0x0102030405060708L);
+        assertThat(RowKeys.getLong(q, 9)).isEqualTo(9);
+        int ok = ScatterCells.cellKey(false, 300);
+        int bad = ScatterCells.cellKey(true, 7);
+        assertThat(ScatterCells.cellRow(ok)).isEqualTo(300);
+        assertThat(ScatterCells.cellError(ok)).isFalse();
+        assertThat(ScatterCells.cellError(bad)).isTrue();
+        long bucket = 1_700_000_000_000L;
+        ScatterCells.Point lone = new ScatterCells.Point(bad, TRACE, 0x1234L, bucket + 4_999, 7, "shop-\u00e9");
+        byte[] packed = ScatterCells.pack(bucket, new int[] {ok, bad, 0}, new long[] {1_000_000_000L, 1, 99}, 2, List.of(lone));
+        List<String> seen = new ArrayList<>();
+        ScatterCells.Visitor v = new ScatterCells.Visitor() {
+            @Override
+            public void count(int cellKey, long count) {
+                seen.add(cellKey + "=" + count);
+            }
+
+            @Override
+            public void point(ScatterCells.Point p) {
+                seen.add(p.cellKey() + ":" + Bytes.toHex(p.traceId()) + ":" + p.spanId() + ":" + p.startTime() + ":" + p.elapsed()
+                        + ":" + p.agentId());
+            }
+        };
+        byte[] framed = new byte[packed.length + 4];
+        System.arraycopy(packed, 0, framed, 2, packed.length);
+        assertThat(ScatterCells.unpack(framed, 2, packed.length, bucket, v)).isTrue();
+        assertThat(seen).containsExactly(ok + "=1000000000", bad + "=1",
+                bad + ":4bf92f3577b34da6a3ce929d0e0e4736:4660:" + (bucket + 4_999) + ":7:shop-\u00e9");
+        // something else is refused, not misread
+        assertThat(ScatterCells.unpack(packed, 0, packed.length - 1, bucket, v)).isFalse();
+        assertThat(ScatterCells.unpack(new byte[] {(byte) 0xff}, 0, 1, bucket, v)).isFalse();
     }
 }

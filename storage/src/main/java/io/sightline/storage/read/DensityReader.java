@@ -8,21 +8,17 @@ import io.sightline.protocol.TraceIds;
 import io.sightline.storage.query.DensityCounts;
 import io.sightline.storage.query.ScatterPage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.hbase.Cell;
-import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
-import org.apache.hadoop.hbase.util.Bytes;
 
 /** Reads the scatter density pre-aggregated at ingest: one range scan of (application, bucket) rows. */
 final class DensityReader {
@@ -60,35 +56,29 @@ final class DensityReader {
     private static void readRow(Result r, List<DensityCounts.Cell> cells, List<ScatterPage.Point> points) {
         long bucket = ScatterCells.bucketOf(r.getRow());
         TreeMap<Integer, long[]> counts = new TreeMap<>();
-        Map<Integer, List<ScatterPage.Point>> exact = null;
-        for (Cell c : r.rawCells()) {
-            byte[] q = c.getQualifierArray();
-            int off = c.getQualifierOffset();
-            int len = c.getQualifierLength();
-            if (len < ScatterCells.COUNT_QUALIFIER_LENGTH) {
-                continue;
+        Map<Integer, List<ScatterPage.Point>> exact = new HashMap<>();
+        ScatterCells.Visitor v = new ScatterCells.Visitor() {
+            @Override
+            public void count(int cellKey, long count) {
+                counts.computeIfAbsent(ScatterCells.cellRow(cellKey), k -> new long[2])[cellKey & 1] += count;
             }
-            int row = ScatterCells.row(q, off);
-            boolean error = ScatterCells.error(q, off);
-            if (q[off] == ScatterCells.COUNT && len == ScatterCells.COUNT_QUALIFIER_LENGTH && c.getValueLength() == 8) {
-                counts.computeIfAbsent(row, k -> new long[2])[error ? 1 : 0] +=
-                        Bytes.toLong(c.getValueArray(), c.getValueOffset());
-            } else if (q[off] == ScatterCells.POINT && len == ScatterCells.POINT_QUALIFIER_LENGTH && c.getValueLength() >= 16) {
-                if (exact == null) {
-                    exact = new HashMap<>();
-                }
-                byte[] trace = Arrays.copyOfRange(q, off + ScatterCells.COUNT_QUALIFIER_LENGTH,
-                        off + ScatterCells.COUNT_QUALIFIER_LENGTH + RowKeys.TRACE_ID_LENGTH);
-                byte[] v = CellUtil.cloneValue(c);
-                exact.computeIfAbsent(row, k -> new ArrayList<>(2)).add(new ScatterPage.Point(TraceIds.traceIdHex(trace),
-                        new String(v, 16, v.length - 16, StandardCharsets.UTF_8), RowKeys.getLong(v, 0),
-                        RowKeys.getLong(v, 8), error));
+
+            @Override
+            public void point(ScatterCells.Point p) {
+                exact.computeIfAbsent(ScatterCells.cellRow(p.cellKey()), k -> new ArrayList<>(2)).add(new ScatterPage.Point(
+                        TraceIds.traceIdHex(p.traceId()), p.agentId(), p.startTime(), p.elapsed(), ScatterCells.cellError(p.cellKey())));
+            }
+        };
+        for (Cell c : r.rawCells()) {
+            if (c.getQualifierLength() == ScatterCells.FLUSH_QUALIFIER_LENGTH
+                    && c.getQualifierArray()[c.getQualifierOffset()] == ScatterCells.FLUSH) {
+                ScatterCells.unpack(c.getValueArray(), c.getValueOffset(), c.getValueLength(), bucket, v);
             }
         }
         for (Map.Entry<Integer, long[]> e : counts.entrySet()) {
             long[] n = e.getValue();
             cells.add(new DensityCounts.Cell(bucket, e.getKey(), n[0], n[1]));
-            if (exact != null && n[0] + n[1] <= EXACT_PER_CELL) {
+            if (n[0] + n[1] <= EXACT_PER_CELL) {
                 List<ScatterPage.Point> p = exact.get(e.getKey());
                 if (p != null) {
                     points.addAll(p);
