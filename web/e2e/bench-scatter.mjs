@@ -66,12 +66,39 @@ try {
       mainThreadLagMs: Math.round(median(list.map((r) => r.lag)))
     }
   }
+  // the API answers behind the first paint, full window, same server: the newest page of points
+  // (what the page drew first before), the pre-aggregated summary (what it draws now) and the
+  // density read from the index (the full picture before)
+  const api = async (path, n) => {
+    const times = []
+    let body = null
+    for (let i = 0; i < n; i++) {
+      const r = await page.evaluate(async (u) => {
+        const s = performance.now()
+        const res = await fetch(u, { credentials: 'same-origin' })
+        const text = await res.text()
+        return { ms: performance.now() - s, bytes: text.length, total: JSON.parse(text).total ?? null }
+      }, base + path)
+      times.push(r.ms)
+      body = r
+    }
+    return { ms: Math.round(median(times)), bytes: body.bytes, total: body.total }
+  }
+  const w = `application=${encodeURIComponent(opt.application)}&from=${from}&to=${to}`
+  summary.api = {
+    firstPage: await api(`/api/scatter?${w}&limit=10000`, Math.max(3, runs)),
+    summary: await api(`/api/scatter/summary?${w}&columns=1000`, Math.max(3, runs)),
+    indexDensity: await api(`/api/scatter/density?${w}&columns=1000`, 1)
+  }
   const b = summary.baseline
   const f = summary.full
   console.log(`scatter bench (${runs} runs, medians)`)
   console.log(`  baseline: ${b.points} points: first paint ${b.firstPaintMs} ms, full ${b.fullPaintMs} ms, drag-select -> list ${b.selectMs} ms (${b.selectedRows} rows), main-thread lag ${b.mainThreadLagMs} ms`)
   console.log(`  full:     ${f.points} points: first paint ${f.firstPaintMs} ms, full ${f.fullPaintMs} ms, drag-select -> list ${f.selectMs} ms (${f.selectedRows} rows), main-thread lag ${f.mainThreadLagMs} ms`)
   console.log(`  ratio full/baseline: first paint ${(f.firstPaintMs / b.firstPaintMs).toFixed(2)}x, full picture ${(f.fullPaintMs / b.fullPaintMs).toFixed(2)}x, drag-select ${(f.selectMs / b.selectMs).toFixed(2)}x`)
+  const a = summary.api
+  console.log(`  API, full window: newest 10,000 points ${a.firstPage.ms} ms (${a.firstPage.bytes} bytes), summary ${a.summary.ms} ms (${a.summary.bytes} bytes, ${a.summary.total} points),` +
+    ` density from the index ${a.indexDensity.ms} ms (${a.indexDensity.total} points); ratio summary/first page ${(a.summary.ms / a.firstPage.ms).toFixed(2)}x`)
   console.log('RESULT ' + JSON.stringify(summary))
 } finally {
   await close()

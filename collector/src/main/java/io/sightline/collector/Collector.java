@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.sightline.storage.query.LiveAgents;
 import io.sightline.storage.write.AgentStore;
 import io.sightline.storage.write.MapStatsAggregator;
+import io.sightline.storage.write.ScatterDensityWriter;
 import io.sightline.storage.write.SpanStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ public final class Collector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     private final CollectorConfig config;
     private final MapStatsAggregator map;
+    private final ScatterDensityWriter density;
     private final CommandHub commands;
     private final CollectorMetrics metrics;
     private final Server server;
@@ -51,7 +53,8 @@ public final class Collector implements AutoCloseable {
         this.map = new MapStatsAggregator(connection);
         this.commands = new CommandHub(agents, config.commandTimeout());
         this.spanStore = new SpanStore(connection);
-        SpanIngest ingest = new SpanIngest(spanStore, agents, map, metrics, config.maxInflightBatches());
+        this.density = new ScatterDensityWriter(connection);
+        SpanIngest ingest = new SpanIngest(spanStore, agents, map, density, metrics, config.maxInflightBatches());
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.address(), config.port()))
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .maxInboundMetadataSize(16 * 1024)
@@ -70,6 +73,8 @@ public final class Collector implements AutoCloseable {
         for (ServerServiceDefinition s : services) {
             b.addService(config.token() == null ? s : ServerInterceptors.intercept(s, new TokenInterceptor(config.token(), metrics)));
         }
+        // for the other Sightline servers, with the cluster secret rather than the agents' token
+        b.addService(LiveRelay.service(commands, LiveRelay.secret(() -> connection)));
         this.server = b.build();
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-map-flush");
@@ -118,20 +123,29 @@ public final class Collector implements AutoCloseable {
         return commands;
     }
 
+    /** How other processes reach this collector, as recorded for agents' command streams (null before start). */
+    public String advertisedAddress() {
+        return commands.advertisedAddress();
+    }
+
     public CollectorMetrics metrics() {
         return metrics;
     }
 
-    /** Writes the map statistics counted so far (also runs every flush interval). */
+    /** Writes the map statistics and scatter density counted so far (also runs every flush interval). */
     public void flush() throws IOException {
-        map.flush();
+        try {
+            map.flush();
+        } finally {
+            density.flush();
+        }
     }
 
     private void flushQuietly() {
         try {
-            map.flush();
+            flush();
         } catch (Exception e) {
-            LOG.warn("server-map flush failed (kept for the next one): {}", e.toString());
+            LOG.warn("statistics flush failed (kept for the next one): {}", e.toString());
         }
     }
 
@@ -159,10 +173,10 @@ public final class Collector implements AutoCloseable {
         spanStore.close(); // writes what is still queued (nothing once the server is terminated)
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                map.flush();
+                flush();
                 break;
             } catch (Exception e) {
-                LOG.warn("final server-map flush failed (attempt {}): {}", attempt, e.toString());
+                LOG.warn("final statistics flush failed (attempt {}): {}", attempt, e.toString());
             }
         }
         LOG.info("Sightline collector stopped");

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sightline.protocol.TraceIds;
+import io.sightline.protocol.v1.ActiveRequests;
 import io.sightline.protocol.v1.ActiveRequestsCommand;
 import io.sightline.protocol.v1.Command;
 import io.sightline.protocol.v1.CommandReply;
@@ -43,6 +44,11 @@ public final class CommandHub extends CommandServiceGrpc.CommandServiceImplBase 
 
     void advertise(String address) {
         this.advertisedAddress = address;
+    }
+
+    /** How other processes reach this collector (null before it started). */
+    String advertisedAddress() {
+        return advertisedAddress;
     }
 
     /** One agent's open stream. */
@@ -154,6 +160,16 @@ public final class CommandHub extends CommandServiceGrpc.CommandServiceImplBase 
 
     @Override
     public Optional<List<ActiveRequest>> activeRequests(String agentId) {
+        return askActiveRequests(agentId).map(r -> toActiveRequests(r, System.currentTimeMillis()));
+    }
+
+    /** Whether the agent's command stream is open on this collector. */
+    boolean holds(String agentId) {
+        return streams.containsKey(agentId);
+    }
+
+    /** The agent's own answer; empty when its stream is not open here or it did not answer in time. */
+    Optional<ActiveRequests> askActiveRequests(String agentId) {
         AgentStream s = streams.get(agentId);
         if (s == null) {
             return Optional.empty();
@@ -172,15 +188,19 @@ public final class CommandHub extends CommandServiceGrpc.CommandServiceImplBase 
         if (reply == null || !reply.hasActiveRequests()) {
             return Optional.empty();
         }
-        long now = System.currentTimeMillis();
+        return Optional.of(reply.getActiveRequests());
+    }
+
+    /** An agent's answer as the REST API shows it, longest-running first. */
+    static List<ActiveRequest> toActiveRequests(ActiveRequests reply, long now) {
         List<ActiveRequest> out = new ArrayList<>();
-        for (io.sightline.protocol.v1.ActiveRequest r : reply.getActiveRequests().getRequestsList()) {
+        for (io.sightline.protocol.v1.ActiveRequest r : reply.getRequestsList()) {
             String tx = r.getTraceId().size() == 16 ? TraceIds.traceIdHex(r.getTraceId().toByteArray()) : null;
             long elapsed = r.getElapsed() > 0 ? r.getElapsed() : Math.max(0, now - r.getStartTime());
             out.add(new ActiveRequest(tx, r.getUri(), r.getStartTime(), elapsed, r.getThreadName(), List.copyOf(r.getStackList())));
         }
         out.sort(Comparator.comparingLong(ActiveRequest::elapsed).reversed());
-        return Optional.of(out);
+        return out;
     }
 
     /** Closes every stream (collector stop). */

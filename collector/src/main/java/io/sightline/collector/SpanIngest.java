@@ -12,6 +12,7 @@ import io.sightline.protocol.v1.StatBatch;
 import io.sightline.protocol.v1.StatServiceGrpc;
 import io.sightline.storage.write.AgentStore;
 import io.sightline.storage.write.MapStatsAggregator;
+import io.sightline.storage.write.ScatterDensityWriter;
 import io.sightline.storage.write.SpanStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +34,16 @@ final class SpanIngest {
     private final SpanStore spans;
     private final AgentStore agents;
     private final MapStatsAggregator map;
+    private final ScatterDensityWriter density;
     private final CollectorMetrics metrics;
     private final Semaphore inflight;
 
-    SpanIngest(SpanStore spans, AgentStore agents, MapStatsAggregator map, CollectorMetrics metrics, int maxInflight) {
+    SpanIngest(SpanStore spans, AgentStore agents, MapStatsAggregator map, ScatterDensityWriter density,
+               CollectorMetrics metrics, int maxInflight) {
         this.spans = spans;
         this.agents = agents;
         this.map = map;
+        this.density = density;
         this.metrics = metrics;
         this.inflight = new Semaphore(maxInflight);
     }
@@ -162,6 +166,7 @@ final class SpanIngest {
         return spans.storeAsync(valid, metadata).thenApply(fresh -> {
             metrics.writeLatency(System.nanoTime() - t0);
             map.add(fresh);
+            density.add(fresh);
             metrics.stored(fresh.size(), valid.size() - fresh.size());
             BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
             if (message != null) {

@@ -2,10 +2,12 @@ package io.sightline.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sightline.collector.Collector;
+import io.sightline.collector.LiveRelay;
 import io.sightline.storage.query.Agent;
 import io.sightline.storage.query.AgentStats;
 import io.sightline.storage.query.Application;
 import io.sightline.storage.query.CallTree;
+import io.sightline.storage.query.DensityCounts;
 import io.sightline.storage.query.LiveAgents;
 import io.sightline.storage.query.Queries;
 import io.sightline.storage.query.ScatterPage;
@@ -73,6 +75,11 @@ public class ServerConfiguration {
             }
 
             @Override
+            public DensityCounts scatterDensity(String application, long from, long to) {
+                return q().scatterDensity(application, from, to);
+            }
+
+            @Override
             public TransactionPage transactions(TransactionQuery query) {
                 return q().transactions(query);
             }
@@ -94,14 +101,23 @@ public class ServerConfiguration {
         };
     }
 
-    /** Live questions go to this process's collector; without the collector role no agent is connected here. */
-    @Bean
-    LiveAgents liveAgents(org.springframework.beans.factory.ObjectProvider<CollectorLifecycle> collector) {
-        return agentId -> {
+    /**
+     * Live questions go to this process's collector when it holds the agent's command stream, else
+     * to the collector recorded in HBase as holding it (another process: see LiveRelay).
+     */
+    @Bean(destroyMethod = "close")
+    LiveRelay.Client liveAgents(StorageLifecycle storage, org.springframework.beans.factory.ObjectProvider<CollectorLifecycle> collector) {
+        java.util.function.Supplier<Collector> local = () -> {
             CollectorLifecycle lc = collector.getIfAvailable();
-            Collector c = lc == null ? null : lc.collector();
-            return c == null ? Optional.empty() : c.liveAgents().activeRequests(agentId);
+            return lc == null ? null : lc.collector();
         };
+        return new LiveRelay.Client(storage::connection, () -> {
+            Collector c = local.get();
+            return c == null ? null : c.liveAgents();
+        }, () -> {
+            Collector c = local.get();
+            return c == null ? null : c.advertisedAddress();
+        }, java.time.Duration.ofSeconds(5));
     }
 
     @EventListener(ApplicationReadyEvent.class)

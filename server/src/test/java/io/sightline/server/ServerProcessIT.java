@@ -171,19 +171,139 @@ class ServerProcessIT {
         String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(first).isZero();
-        assertThat(first).contains("schema: apply step 1 create-tables").contains("schema: version 0 -> 1");
+        assertThat(first).contains("schema: apply step 1 create-tables").contains("schema: apply step 2 scatter-density")
+                .contains("schema: version 0 -> 2");
         Process again = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "schema", "--zookeeper=" + quorum, "--dry-run")
                 .redirectErrorStream(true).start();
         String second = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(again.exitValue()).isZero();
-        assertThat(second).contains("schema: schema is up to date (version 1)")
-                .contains("schema: version 1 -> 1 (dry run, nothing changed)");
+        assertThat(second).contains("schema: schema is up to date (version 2)")
+                .contains("schema: version 2 -> 2 (dry run, nothing changed)");
         Process bad = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "schema").redirectErrorStream(true).start();
         String third = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).isEqualTo(2);
         assertThat(third).contains("--zookeeper=host:port is required");
+    }
+
+    /**
+     * Two server processes on one external HBase, a collector and a web: the web answers an
+     * agent's live requests by asking the collector process that holds its command stream.
+     */
+    @Test
+    void webAndCollectorProcessesAnswerLiveRequestsTogether() throws Exception {
+        String quorum = HBaseTestCluster.shared().quorum();
+        int http = EmbeddedHBase.freePort();
+        int collectorHttp = EmbeddedHBase.freePort();
+        int grpc = EmbeddedHBase.freePort();
+        Path jar = Path.of(System.getProperty("sightline.server.jar"));
+        String password = "two-process-pw-1";
+        List<Process> servers = new ArrayList<>();
+        String agentId = "two-proc-" + Long.toString(System.nanoTime(), 36);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        ManagedChannel channel = null;
+        try {
+            for (List<String> role : List.of(
+                    List.of("--sightline.roles=collector", "--sightline.collector.port=" + grpc, "--server.port=" + collectorHttp),
+                    List.of("--sightline.roles=web", "--server.port=" + http))) {
+                List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-jar", jar.toString(),
+                        "--sightline.hbase.zookeeper=" + quorum, "--sightline.data-dir=" + Files.createTempDirectory(dir, "d")));
+                cmd.addAll(role);
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(Files.createTempFile(dir, "server", ".log").toFile());
+                pb.environment().put("SIGHTLINE_ADMIN_PASSWORD", password);
+                servers.add(pb.start());
+            }
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+            java.util.function.Supplier<HttpResponse<String>> active = () -> {
+                try {
+                    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/agents/" + agentId + "/active"))
+                            .header("Authorization", basic).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    return null;
+                }
+            };
+            // both processes are up; the web answers 404: nobody holds the agent yet
+            long deadline = System.currentTimeMillis() + 180_000;
+            for (int port : new int[] {collectorHttp, http}) {
+                int code = 0;
+                while (System.currentTimeMillis() < deadline && code != 200) {
+                    Thread.sleep(300);
+                    try {
+                        code = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                    } catch (java.io.IOException notListeningYet) {
+                        code = 0;
+                    }
+                }
+                assertThat(code).as("health of :" + port).isEqualTo(200);
+            }
+            HttpResponse<String> r = active.get();
+            assertThat(r).isNotNull();
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+
+            // an agent opens its command stream to the collector process once it listens
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();
+            io.sightline.protocol.v1.CommandReply hello = io.sightline.protocol.v1.CommandReply.newBuilder()
+                    .setHello(io.sightline.protocol.v1.AgentHello.newBuilder().setProtocolVersion(1).setAgent(
+                            AgentRef.newBuilder().setAgentId(agentId).setApplicationName("two-proc").setAgentStartTime(1000))).build();
+            io.grpc.stub.StreamObserver<io.sightline.protocol.v1.CommandReply>[] out = new io.grpc.stub.StreamObserver[1];
+            out[0] = io.sightline.protocol.v1.CommandServiceGrpc.newStub(channel).connect(new io.grpc.stub.StreamObserver<>() {
+                @Override
+                public void onNext(io.sightline.protocol.v1.Command c) {
+                    synchronized (out) {
+                        out[0].onNext(io.sightline.protocol.v1.CommandReply.newBuilder().setRequestId(c.getRequestId())
+                                .setActiveRequests(io.sightline.protocol.v1.ActiveRequests.newBuilder().addRequests(
+                                        io.sightline.protocol.v1.ActiveRequest.newBuilder().setUri("/slow").setStartTime(1000)
+                                                .setElapsed(8123).setThreadName("exec-3").addStack("org.example.Slow.sleep(Slow.java:12)")))
+                                .build());
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+            synchronized (out) {
+                out[0].onNext(hello);
+            }
+            deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && (r == null || r.statusCode() != 200)) {
+                Thread.sleep(300);
+                r = active.get();
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("[{\"transactionId\":null,\"uri\":\"/slow\",\"startTime\":1000,\"elapsed\":8123,"
+                    + "\"threadName\":\"exec-3\",\"stack\":[\"org.example.Slow.sleep(Slow.java:12)\"]}]");
+
+            // the stream closes: not connected any more
+            synchronized (out) {
+                out[0].onCompleted();
+            }
+            deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline && r.statusCode() != 404) {
+                Thread.sleep(300);
+                r = active.get();
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+        } finally {
+            if (channel != null) {
+                channel.shutdownNow();
+            }
+            for (Process p : servers) {
+                p.destroy();
+            }
+            for (Process p : servers) {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
     }
 
     private static Span span(byte[] trace, long id, long start, int elapsed) {

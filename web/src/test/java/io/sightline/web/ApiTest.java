@@ -415,6 +415,49 @@ class ApiTest {
         assertThat(capped.path("pointsComplete").asBoolean()).isFalse();
     }
 
+    @Test
+    void summaryReadsWholeBucketsFromThePreAggregateAndTheEdgesFromTheIndex() {
+        // the minute is whole 5 s buckets: one read of the pre-aggregate, none of the index
+        JsonNode whole = ok("/api/scatter/summary?application=" + PETSTORE + data.window() + "&columns=4");
+        assertThat(queries.calls).containsExactly("scatterDensity " + PETSTORE + " " + data.t + " " + (data.t + 60_000));
+        JsonNode density = ok("/api/scatter/density?application=" + PETSTORE + data.window() + "&columns=4");
+        // every point alone in its cell: the same cells, points and exact elapsed range as the index gives
+        assertThat((JsonNode) ((com.fasterxml.jackson.databind.node.ObjectNode) whole.deepCopy()).without(List.of("aggregatedFrom", "aggregatedTo")))
+                .isEqualTo(density);
+        assertThat(whole.path("aggregatedFrom").asLong()).isEqualTo(data.t);
+        assertThat(whole.path("aggregatedTo").asLong()).isEqualTo(data.t + 60_000);
+
+        // from inside a bucket: [t+2500, t+5000) from the index (C and D), the rest from the pre-aggregate (E...)
+        queries.clear();
+        JsonNode edge = ok("/api/scatter/summary?application=" + PETSTORE + "&from=" + (data.t + 2_500) + "&to=" + (data.t + 60_000)
+                + "&columns=4");
+        assertThat(queries.calls).containsExactly("scatterDensity " + PETSTORE + " " + (data.t + 5_000) + " " + (data.t + 60_000),
+                "scatter " + PETSTORE);
+        assertThat(queries.seen.get(0).from()).isEqualTo(data.t + 2_500);
+        assertThat(queries.seen.get(0).to()).isEqualTo(data.t + 5_000);
+        assertThat(edge.path("total").asLong()).isEqualTo(3);
+        assertThat(ids(edge)).containsExactly(TX_E, TX_D, TX_C);
+        assertThat(edge.path("complete").asBoolean()).isTrue();
+
+        // the error filter applies to the pre-aggregate's counts and points
+        JsonNode errors = ok("/api/scatter/summary?application=" + PETSTORE + data.window() + "&error=true");
+        assertThat(errors.path("total").asLong()).isEqualTo(1);
+        assertThat(errors.path("errors").asLong()).isEqualTo(1);
+        assertThat(ids(errors)).containsExactly(TX_C);
+        JsonNode successes = ok("/api/scatter/summary?application=" + PETSTORE + data.window() + "&error=false");
+        assertThat(ids(successes)).containsExactly(TX_E, TX_D, TX_B, TX_A);
+        assertThat(successes.path("errors").asLong()).isZero();
+
+        // the newest seconds are not flushed by the collectors yet: read from the index
+        queries.clear();
+        long now = System.currentTimeMillis();
+        JsonNode recent = ok("/api/scatter/summary?application=" + PETSTORE + "&from=" + data.t + "&to=" + (now + 60_000));
+        assertThat(recent.path("total").asLong()).isEqualTo(5);
+        long aggregatedTo = recent.path("aggregatedTo").asLong();
+        assertThat(aggregatedTo).isLessThanOrEqualTo(now - io.sightline.web.api.ApiController.SUMMARY_FRESH_MS).isGreaterThan(now - 60_000);
+        assertThat(queries.seen).extracting(TransactionQuery::from).containsExactly(aggregatedTo);
+    }
+
     // ------------------------------------------------------------------ refusals
 
     static Stream<Arguments> badRequests() {
@@ -457,7 +500,11 @@ class ApiTest {
                 Arguments.of("/api/scatter/density?application=petstore" + w + "&columns=0", "columns", "columns must be between 1 and 4000, got 0"),
                 Arguments.of("/api/scatter/density?application=petstore" + w + "&exactPoints=-1", "exactPoints", "exactPoints must be between 0 and 100000, got -1"),
                 Arguments.of("/api/scatter/density?application=petstore" + w + "&maxPoints=0", "maxPoints", "maxPoints must be between 1 and 5000000, got 0"),
-                Arguments.of("/api/scatter/density?application=petstore" + w + "&limit=5", "limit", "limit and cursor are not used by /api/scatter/density; use maxPoints"));
+                Arguments.of("/api/scatter/density?application=petstore" + w + "&limit=5", "limit", "limit and cursor are not used by /api/scatter/density; use maxPoints"),
+                Arguments.of("/api/scatter/summary?application=petstore" + w + "&url=/x", "url", "url is not used by /api/scatter/summary; use /api/scatter/density"),
+                Arguments.of("/api/scatter/summary?application=petstore" + w + "&minElapsed=5", "minElapsed", "minElapsed is not used by /api/scatter/summary; use /api/scatter/density"),
+                Arguments.of("/api/scatter/summary?application=petstore" + w + "&columns=4001", "columns", "columns must be between 1 and 4000, got 4001"),
+                Arguments.of("/api/scatter/summary?from=1&to=2", "application", "application is required"));
     }
 
     @ParameterizedTest(name = "{1}: {0}")

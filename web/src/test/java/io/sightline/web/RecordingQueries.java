@@ -4,6 +4,7 @@ import io.sightline.storage.query.Agent;
 import io.sightline.storage.query.AgentStats;
 import io.sightline.storage.query.Application;
 import io.sightline.storage.query.CallTree;
+import io.sightline.storage.query.DensityCounts;
 import io.sightline.storage.query.Queries;
 import io.sightline.storage.query.ScatterPage;
 import io.sightline.storage.query.ServerMap;
@@ -48,6 +49,12 @@ final class RecordingQueries implements Queries {
         calls.add("scatter " + query.application());
         seen.add(query);
         return storage.scatter(query);
+    }
+
+    @Override
+    public DensityCounts scatterDensity(String application, long from, long to) {
+        calls.add("scatterDensity " + application + " " + from + " " + to);
+        return storage.scatterDensity(application, from, to);
     }
 
     @Override

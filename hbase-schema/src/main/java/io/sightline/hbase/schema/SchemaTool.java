@@ -103,6 +103,15 @@ public final class SchemaTool {
         return out;
     }
 
+    /** When the step of {@code version} was applied (epoch ms), or -1 when it was not. */
+    public static long stepAppliedAt(Connection connection, int version) throws IOException {
+        try (Table t = connection.getTable(Tables.SCHEMA)) {
+            byte[] v = t.get(new Get(stepRow(version)).addColumn(Tables.SCHEMA_CF, STEP_TIME_COL))
+                    .getValue(Tables.SCHEMA_CF, STEP_TIME_COL);
+            return v == null ? -1 : Bytes.toLong(v);
+        }
+    }
+
     private static void recordStep(Connection connection, SchemaStep step) throws IOException {
         try (Table t = connection.getTable(Tables.SCHEMA)) {
             t.put(new Put(stepRow(step.version()))

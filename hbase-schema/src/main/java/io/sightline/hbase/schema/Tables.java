@@ -67,6 +67,14 @@ public final class Tables {
     public static final TableName ENDPOINTS = TableName.valueOf(NAMESPACE, "endpoints");
     public static final byte[] ENDPOINTS_CF = Bytes.toBytes("e");
 
+    /**
+     * Scatter density pre-aggregated at ingest: row = application hash + 5 s bucket start; counters
+     * per (outcome, logarithmic elapsed row) and the points of cells sparse in a flush. See
+     * {@link ScatterCells}.
+     */
+    public static final TableName SCATTER_DENSITY = TableName.valueOf(NAMESPACE, "scatter_density");
+    public static final byte[] DENSITY_CF = Bytes.toBytes("c");
+
     /** Schema bookkeeping: the applied version and one row per applied step. */
     public static final TableName SCHEMA = TableName.valueOf(NAMESPACE, "schema");
     public static final byte[] SCHEMA_CF = Bytes.toBytes("v");
@@ -77,7 +85,7 @@ public final class Tables {
     /** Every table of the current schema, as it should be for the given retention. */
     public static List<TableDescriptor> all(int retentionDays) {
         return List.of(agents(), traces(retentionDays), traceIndex(retentionDays), mapStats(retentionDays),
-                agentStats(retentionDays), metadata(), endpoints(retentionDays), schema());
+                agentStats(retentionDays), metadata(), endpoints(retentionDays), scatterDensity(retentionDays), schema());
     }
 
     /** Regions the big tables (traces, trace_index) start with on a cluster. */
@@ -139,6 +147,10 @@ public final class Tables {
         return table(ENDPOINTS, family(ENDPOINTS_CF, retentionDays, false, false));
     }
 
+    static TableDescriptor scatterDensity(int retentionDays) {
+        return table(SCATTER_DENSITY, family(DENSITY_CF, retentionDays, true, true));
+    }
+
     static TableDescriptor schema() {
         return table(SCHEMA, family(SCHEMA_CF, 0, false, false));
     }
@@ -146,7 +158,7 @@ public final class Tables {
     /** Whether the family's settings depend on the retention (so the tool keeps them in step). */
     static boolean hasRetentionTtl(TableName table) {
         return table.equals(TRACES) || table.equals(TRACE_INDEX) || table.equals(MAP_STATS)
-                || table.equals(AGENT_STATS) || table.equals(ENDPOINTS);
+                || table.equals(AGENT_STATS) || table.equals(ENDPOINTS) || table.equals(SCATTER_DENSITY);
     }
 
     public static int ttlSeconds(int retentionDays) {

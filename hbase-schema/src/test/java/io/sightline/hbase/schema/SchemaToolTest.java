@@ -61,9 +61,11 @@ class SchemaToolTest {
     void firstApplyCreatesEveryTableAndRecordsTheVersion() throws Exception {
         SchemaTool.Report r = SchemaTool.apply(connection, 14, false, l -> { });
         assertThat(r.versionBefore()).isZero();
-        assertThat(r.versionAfter()).isEqualTo(1);
-        assertThat(SchemaTool.readVersion(connection)).isEqualTo(1);
-        assertThat(SchemaTool.appliedSteps(connection)).containsExactly("1 create-tables");
+        assertThat(r.versionAfter()).isEqualTo(2);
+        assertThat(SchemaTool.readVersion(connection)).isEqualTo(2);
+        assertThat(SchemaTool.appliedSteps(connection)).containsExactly("1 create-tables", "2 scatter-density");
+        // created with the other tables, before any trace: complete from the beginning
+        assertThat(SchemaSteps.scatterDensitySince(connection)).isEqualTo(Long.MIN_VALUE);
         assertThat(SchemaTool.tablesExist(connection)).isTrue();
         try (Admin admin = connection.getAdmin()) {
             ColumnFamilyDescriptor traces = admin.getDescriptor(Tables.TRACES).getColumnFamily(Tables.TRACES_CF);
@@ -87,16 +89,16 @@ class SchemaToolTest {
         List<String> log = new ArrayList<>();
         SchemaTool.Report r = SchemaTool.apply(connection, 14, false, log::add);
         assertThat(r.actions()).isEmpty();
-        assertThat(r.versionBefore()).isEqualTo(1);
-        assertThat(r.versionAfter()).isEqualTo(1);
-        assertThat(log).containsExactly("schema is up to date (version 1)");
+        assertThat(r.versionBefore()).isEqualTo(2);
+        assertThat(r.versionAfter()).isEqualTo(2);
+        assertThat(log).containsExactly("schema is up to date (version 2)");
     }
 
     @Test
     @Order(4)
     void retentionChangeUpdatesTtlsOnlyWhereTheyDependOnIt() throws Exception {
         SchemaTool.Report dry = SchemaTool.apply(connection, 30, true, l -> { });
-        assertThat(dry.actions()).hasSize(5);
+        assertThat(dry.actions()).hasSize(6);
         try (Admin admin = connection.getAdmin()) {
             assertThat(admin.getDescriptor(Tables.TRACES).getColumnFamily(Tables.TRACES_CF).getTimeToLive())
                     .isEqualTo(14 * 86400);
@@ -107,7 +109,8 @@ class SchemaToolTest {
                 "set TTL of sightline:trace_index:d from 1209600 s to 2592000 s",
                 "set TTL of sightline:map_stats:m from 1209600 s to 2592000 s",
                 "set TTL of sightline:agent_stats:s from 1209600 s to 2592000 s",
-                "set TTL of sightline:endpoints:e from 1209600 s to 2592000 s");
+                "set TTL of sightline:endpoints:e from 1209600 s to 2592000 s",
+                "set TTL of sightline:scatter_density:c from 1209600 s to 2592000 s");
         try (Admin admin = connection.getAdmin()) {
             for (TableName t : List.of(Tables.TRACES, Tables.TRACE_INDEX, Tables.MAP_STATS, Tables.AGENT_STATS)) {
                 assertThat(admin.getDescriptor(t).getColumnFamilies()[0].getTimeToLive()).isEqualTo(30 * 86400);
@@ -118,6 +121,37 @@ class SchemaToolTest {
 
     @Test
     @Order(5)
+    void aVersionOneSchemaIsUpgradedByStepTwoOnly() throws Exception {
+        try (Admin admin = connection.getAdmin(); Table t = connection.getTable(Tables.SCHEMA);
+             Table index = connection.getTable(Tables.TRACE_INDEX)) {
+            index.put(new Put(Bytes.toBytes("an-old-index-row")).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER, new byte[1]));
+            t.delete(new org.apache.hadoop.hbase.client.Delete(Bytes.toBytes("scatter-density-since")));
+            admin.disableTable(Tables.SCATTER_DENSITY);
+            admin.deleteTable(Tables.SCATTER_DENSITY);
+            t.put(new Put(SchemaTool.VERSION_ROW).addColumn(Tables.SCHEMA_CF, SchemaTool.VERSION_COL, Bytes.toBytes(1)));
+        }
+        long before = System.currentTimeMillis();
+        SchemaTool.Report r = SchemaTool.apply(connection, 30, false, l -> { });
+        assertThat(r.versionBefore()).isEqualTo(1);
+        assertThat(r.versionAfter()).isEqualTo(2);
+        assertThat(r.actions()).containsExactly("apply step 2 scatter-density", "create table sightline:scatter_density");
+        assertThat(SchemaTool.stepAppliedAt(connection, 2)).isBetween(before, System.currentTimeMillis());
+        assertThat(SchemaTool.stepAppliedAt(connection, 3)).isEqualTo(-1);
+        // traces stored before the upgrade are not in the new table: it covers what starts from now
+        assertThat(SchemaSteps.scatterDensitySince(connection)).isBetween(before, System.currentTimeMillis());
+        try (Admin admin = connection.getAdmin()) {
+            ColumnFamilyDescriptor d = admin.getDescriptor(Tables.SCATTER_DENSITY).getColumnFamily(Tables.DENSITY_CF);
+            assertThat(d.getTimeToLive()).isEqualTo(30 * 86400);
+            assertThat(d.getCompressionType()).isEqualTo(Compression.Algorithm.GZ);
+        }
+        assertThat(SchemaTool.apply(connection, 30, false, l -> { }).actions()).isEmpty();
+        try (Table index = connection.getTable(Tables.TRACE_INDEX)) {
+            index.delete(new org.apache.hadoop.hbase.client.Delete(Bytes.toBytes("an-old-index-row")));
+        }
+    }
+
+    @Test
+    @Order(6)
     void gzipFamiliesWorkWithoutNativeLibraries() throws Exception {
         byte[] row = Bytes.fromHex("00112233445566778899aabbccddeeff");
         byte[] value = Bytes.toBytes("span ".repeat(2000));
@@ -129,7 +163,7 @@ class SchemaToolTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void commandLine() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -147,7 +181,7 @@ class SchemaToolTest {
         assertThat(SchemaCommand.run(List.of("--zookeeper=" + quorum, "--retention-days=30", "--dry-run"), o, e))
                 .isEqualTo(0);
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("schema: schema is up to date (version 1)")
-                .contains("schema: version 1 -> 1 (dry run, nothing changed)");
+                .contains("schema: schema is up to date (version 2)")
+                .contains("schema: version 2 -> 2 (dry run, nothing changed)");
     }
 }

@@ -15,6 +15,12 @@ public interface Queries {
     /** Scatter points, newest first, at most {@code query.limit()}. */
     ScatterPage scatter(TransactionQuery query);
 
+    /**
+     * The scatter density pre-aggregated at ingest over whole 5 s buckets [from, to) (both
+     * multiples of io.sightline.hbase.schema.ScatterCells#BUCKET_MS, else IllegalArgumentException).
+     */
+    DensityCounts scatterDensity(String application, long from, long to);
+
     /** Transactions, newest first, at most {@code query.limit()}. */
     TransactionPage transactions(TransactionQuery query);
 

@@ -4,6 +4,7 @@ import io.sightline.storage.query.Agent;
 import io.sightline.storage.query.AgentStats;
 import io.sightline.storage.query.Application;
 import io.sightline.storage.query.CallTree;
+import io.sightline.storage.query.DensityCounts;
 import io.sightline.storage.query.Queries;
 import io.sightline.storage.query.ScatterPage;
 import io.sightline.storage.query.ServerMap;
@@ -32,6 +33,7 @@ public final class HBaseQueries implements Queries, AutoCloseable {
     private final CallTreeReader callTree;
     private final ServerMapReader serverMap;
     private final AgentReader agents;
+    private final DensityReader density;
 
     public HBaseQueries(Connection connection) {
         this(connection, DEFAULT_DISCONNECTED_AFTER_MS);
@@ -50,6 +52,7 @@ public final class HBaseQueries implements Queries, AutoCloseable {
         this.callTree = new CallTreeReader(connection);
         this.serverMap = new ServerMapReader(connection);
         this.agents = new AgentReader(connection, disconnectedAfterMs);
+        this.density = new DensityReader(connection);
     }
 
     @Override
@@ -65,6 +68,11 @@ public final class HBaseQueries implements Queries, AutoCloseable {
     @Override
     public ScatterPage scatter(TransactionQuery query) {
         return index.scatter(query);
+    }
+
+    @Override
+    public DensityCounts scatterDensity(String application, long from, long to) {
+        return io(() -> density.read(application, from, to));
     }
 
     @Override

@@ -70,6 +70,15 @@ public final class AgentStore {
         }
     }
 
+    /** Address of the collector holding the agent's command stream, or null when none is recorded. */
+    public String commandStreamHolder(String agentId) throws IOException {
+        try (Table t = connection.getTable(Tables.AGENTS)) {
+            byte[] v = t.get(new org.apache.hadoop.hbase.client.Get(RowKeys.agentRow(agentId))
+                    .addColumn(Tables.AGENTS_CF, Tables.AGENT_COLLECTOR)).getValue(Tables.AGENTS_CF, Tables.AGENT_COLLECTOR);
+            return v == null ? null : Bytes.toString(v);
+        }
+    }
+
     /** JVM samples of one agent; a resent sample overwrites itself (same row). */
     public void stats(String agentId, List<JvmStat> stats, long now) throws IOException {
         if (stats.isEmpty()) {

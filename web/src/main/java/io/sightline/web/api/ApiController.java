@@ -111,6 +111,103 @@ public class ApiController {
         return density.result(complete, exactPoints);
     }
 
+    /** The newest part of a window is read from the index: the collectors' density flush may not have reached it yet. */
+    public static final long SUMMARY_FRESH_MS = 15_000;
+
+    /** What /api/scatter/summary answers: a density result, and the part of it read from the pre-aggregate. */
+    public record ScatterSummary(@com.fasterxml.jackson.annotation.JsonUnwrapped ScatterDensity.Result density,
+                                 Long aggregatedFrom, Long aggregatedTo) {
+    }
+
+    /**
+     * The whole window binned for drawing, like /api/scatter/density, but from the density
+     * pre-aggregated at ingest (one range scan however many points the window holds): whole 5 s
+     * buckets come from it, the partial buckets at the edges and the newest seconds (not flushed
+     * yet) from the index. Filters: {@code error} only (the pre-aggregate has no other dimension).
+     */
+    @GetMapping("/scatter/summary")
+    public ScatterSummary scatterSummary(HttpServletRequest request) {
+        Params p = new Params(request.getParameterMap());
+        for (String other : List.of("minElapsed", "maxElapsed", "clientIp", "url", "agentId", "limit", "cursor")) {
+            if (p.optional(other) != null) {
+                throw new BadParameterException(other, other + " is not used by /api/scatter/summary; use /api/scatter/density");
+            }
+        }
+        Long columnsParam = p.longValue("columns", false, 1, 4000);
+        Long maxPointsParam = p.longValue("maxPoints", false, 1, DENSITY_MAX_POINTS_CAP);
+        Long exactParam = p.longValue("exactPoints", false, 0, 100_000);
+        int exactPoints = exactParam == null ? DENSITY_DEFAULT_EXACT : exactParam.intValue();
+        long maxPoints = maxPointsParam == null ? DENSITY_DEFAULT_MAX_POINTS : maxPointsParam;
+        TransactionQuery q = p.transactionQuery();
+        long bucket = io.sightline.hbase.schema.ScatterCells.BUCKET_MS;
+        long a = Math.floorDiv(q.from() + bucket - 1, bucket) * bucket;
+        long b = Math.floorDiv(Math.min(q.to(), System.currentTimeMillis() - SUMMARY_FRESH_MS), bucket) * bucket;
+        io.sightline.storage.query.DensityCounts counts = null;
+        if (a < b) {
+            counts = queries.scatterDensity(q.application(), a, b);
+            // buckets before `since` may miss spans stored before the table existed: the index has them
+            a = Math.min(b, Math.max(a, counts.since()));
+        }
+        boolean aggregated = a < b;
+        int columns = columnsParam == null ? 600 : columnsParam.intValue();
+        if (aggregated) {
+            // a column at least one bucket wide, so that no column falls between two buckets
+            columns = (int) Math.max(1, Math.min(columns, (q.to() - q.from()) / bucket));
+        }
+        ScatterDensity density = new ScatterDensity(q.from(), q.to(), columns);
+        if (aggregated) {
+            Boolean only = q.error();
+            java.util.Map<Long, List<ScatterPage.Point>> sparse = new java.util.HashMap<>();
+            for (ScatterPage.Point pt : counts.points()) {
+                if (only == null || only == pt.error()) {
+                    sparse.computeIfAbsent(cellKey(io.sightline.hbase.schema.ScatterCells.bucket(pt.startTime()),
+                            ScatterDensity.row(pt.elapsed())), k -> new java.util.ArrayList<>(2)).add(pt);
+                }
+            }
+            for (io.sightline.storage.query.DensityCounts.Cell c : counts.cells()) {
+                if (c.bucket() < a || c.bucket() >= b) {
+                    continue;
+                }
+                long ok = Boolean.TRUE.equals(only) ? 0 : c.success();
+                long bad = Boolean.FALSE.equals(only) ? 0 : c.error();
+                density.addCounts(c.bucket(), c.row(), ok, bad, sparse.getOrDefault(cellKey(c.bucket(), c.row()), List.of()));
+            }
+        }
+        boolean complete = true;
+        long[] budget = {maxPoints};
+        long[][] parts = aggregated ? new long[][] {{q.from(), a}, {b, q.to()}} : new long[][] {{q.from(), q.to()}};
+        for (long[] part : parts) {
+            if (part[0] < part[1]) {
+                complete &= readIndex(q, part[0], part[1], density, budget);
+            }
+        }
+        return new ScatterSummary(density.result(complete, exactPoints), aggregated ? a : null, aggregated ? b : null);
+    }
+
+    private static long cellKey(long bucket, int row) {
+        return bucket * 65_536 + row;
+    }
+
+    /** Adds the index's points of [from, to) to the density, at most {@code budget[0]} (decremented); whether all were read. */
+    private boolean readIndex(TransactionQuery first, long from, long to, ScatterDensity density, long[] budget) {
+        String cursor = null;
+        while (true) {
+            long left = budget[0];
+            if (left <= 0) {
+                return false;
+            }
+            TransactionQuery q = new TransactionQuery(first.application(), from, to, first.minElapsed(), first.maxElapsed(),
+                    first.error(), first.clientIp(), first.url(), first.agentId(), (int) Math.min(densityPageSize, left), cursor);
+            ScatterPage page = queries.scatter(q);
+            page.points().forEach(density::add);
+            budget[0] -= page.points().size();
+            if (page.complete() || page.next() == null) {
+                return true;
+            }
+            cursor = page.next();
+        }
+    }
+
     @GetMapping("/transactions")
     public TransactionPage transactions(HttpServletRequest request) {
         TransactionQuery q = new Params(request.getParameterMap()).transactionQuery();

@@ -1,5 +1,6 @@
 package io.sightline.web.api;
 
+import io.sightline.hbase.schema.ScatterCells;
 import io.sightline.storage.query.ScatterPage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,9 +17,8 @@ import java.util.Map;
  */
 public final class ScatterDensity {
     /** Row bucket growth: bucket r >= 1 holds elapsed in [RATIO^(r-1), RATIO^r). */
-    static final double RATIO = 1.04;
+    static final double RATIO = ScatterCells.RATIO;
     static final int EXACT_PER_CELL = 2;
-    private static final double LOG_RATIO = Math.log(RATIO);
 
     private final long from;
     private final long to;
@@ -44,25 +44,14 @@ public final class ScatterDensity {
         this.columns = columns;
     }
 
-    /** The row of an elapsed time: 0 for 0 ms, then logarithmic buckets. */
+    /** The row of an elapsed time: 0 for 0 ms, then logarithmic buckets (as stored at ingest). */
     public static int row(long elapsed) {
-        if (elapsed <= 0) {
-            return 0;
-        }
-        // bucket r covers [RATIO^(r-1), RATIO^r); compensate floating error at the edges
-        int r = (int) Math.floor(Math.log(elapsed) / LOG_RATIO) + 1;
-        while (r > 1 && lowerBound(r) > elapsed) {
-            r--;
-        }
-        while (lowerBound(r + 1) <= elapsed) {
-            r++;
-        }
-        return r;
+        return ScatterCells.row(elapsed);
     }
 
     /** The smallest elapsed (ms, may be fractional) that falls in {@code row}. */
     public static double lowerBound(int row) {
-        return row <= 0 ? 0 : Math.pow(RATIO, row - 1);
+        return ScatterCells.lowerBound(row);
     }
 
     public int column(long startTime) {
@@ -74,10 +63,7 @@ public final class ScatterDensity {
         int col = column(p.startTime());
         int row = row(p.elapsed());
         Cell cell = cells.computeIfAbsent(((long) col << 32) | row, k -> new Cell());
-        long n = cell.success + cell.error;
-        if (n < EXACT_PER_CELL) {
-            cell.first[(int) n] = p;
-        }
+        keep(cell, p);
         if (p.error()) {
             cell.error++;
             errors++;
@@ -87,6 +73,45 @@ public final class ScatterDensity {
         total++;
         maxElapsed = Math.max(maxElapsed, p.elapsed());
         minElapsed = Math.min(minElapsed, p.elapsed());
+    }
+
+    private static void keep(Cell cell, ScatterPage.Point p) {
+        for (int i = 0; i < cell.first.length; i++) {
+            if (cell.first[i] == null) {
+                cell.first[i] = p;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Adds counts pre-aggregated at ingest: {@code success} and {@code error} spans of one time
+     * bucket starting at {@code bucketStart} in elapsed {@code row}, with the points of that cell
+     * when it was sparse. The elapsed range grows by the row's bounds (its points give the exact
+     * extremes when known).
+     */
+    public void addCounts(long bucketStart, int row, long success, long error, List<ScatterPage.Point> points) {
+        long n = success + error;
+        if (n <= 0) {
+            return;
+        }
+        Cell cell = cells.computeIfAbsent(((long) column(bucketStart) << 32) | row, k -> new Cell());
+        for (ScatterPage.Point p : points) {
+            keep(cell, p);
+        }
+        cell.success += success;
+        cell.error += error;
+        errors += error;
+        total += n;
+        if (points.size() == n) {
+            for (ScatterPage.Point p : points) {
+                maxElapsed = Math.max(maxElapsed, p.elapsed());
+                minElapsed = Math.min(minElapsed, p.elapsed());
+            }
+        } else {
+            maxElapsed = Math.max(maxElapsed, (long) Math.ceil(lowerBound(row + 1)) - 1);
+            minElapsed = Math.min(minElapsed, (long) Math.ceil(lowerBound(row)));
+        }
     }
 
     public long total() {

@@ -67,6 +67,28 @@ class ScatterDensityTest {
     }
 
     @Test
+    void preAggregatedCountsJoinIndexPointsInTheSameCells() {
+        ScatterDensity d = new ScatterDensity(0, 20_000, 2);
+        int row = ScatterDensity.row(40);
+        d.addCounts(0, row, 500, 3, List.of());                        // a dense bucket: counted, no points
+        d.addCounts(5_000, ScatterDensity.row(9_000), 0, 1, List.of(p("slow", 6_000, 9_000, true)));
+        d.add(p("edge", 12_000, 40, false));                           // an edge point from the index
+        d.addCounts(15_000, row, 1, 0, List.of(p("lone", 15_500, 40, false)));
+        ScatterDensity.Result r = d.result(true);
+        assertThat(r.total()).isEqualTo(506);
+        assertThat(r.errors()).isEqualTo(4);
+        assertThat(r.cells()).extracting(c -> List.of(c[0], c[1], c[2], c[3])).containsExactly(
+                List.of(0L, (long) row, 500L, 3L),
+                List.of(0L, (long) ScatterDensity.row(9_000), 0L, 1L),
+                List.of(1L, (long) row, 2L, 0L));
+        // the sparse cells' points, whether they came from the pre-aggregate or the index
+        assertThat(r.points()).extracting(ScatterPage.Point::transactionId).containsExactly("lone", "edge", "slow");
+        // elapsed range: exact where points are known, else the row's bounds
+        assertThat(r.maxElapsed()).isEqualTo(9_000);
+        assertThat(r.minElapsed()).isBetween(38L, 40L);
+    }
+
+    @Test
     void emptyWindow() {
         ScatterDensity.Result r = new ScatterDensity(0, 10, 5).result(true);
         assertThat(r.total()).isZero();

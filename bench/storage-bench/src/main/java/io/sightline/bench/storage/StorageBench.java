@@ -228,6 +228,7 @@ public final class StorageBench {
         long hour = 3_600_000L;
         SpanStore store = new SpanStore(c);
         MapStatsAggregator map = new MapStatsAggregator(c);
+        io.sightline.storage.write.ScatterDensityWriter density = new io.sightline.storage.write.ScatterDensityWriter(c);
         store.storeMetadata(SpanFactory.metadata());
         int batchCount = (transactions + 499) / 500;
         List<Integer> ids = new ArrayList<>();
@@ -250,9 +251,15 @@ public final class StorageBench {
                     sample.add(TraceIds.traceIdHex(s.getTraceId().toByteArray()));
                 }
             }
-            map.add(store.store(spans, List.of()));
+            List<Span> fresh = store.store(spans, List.of());
+            map.add(fresh);
+            density.add(fresh);
+            if (b % 50 == 0) {
+                density.flush(); // as a collector does every few seconds
+            }
         });
         map.flush();
+        density.flush();
         double loadRate = transactions / seconds(w0);
         System.out.printf(Locale.ROOT, "load %,d transactions directly through SpanStore: %,.0f spans/s%n", transactions, loadRate);
         long c0 = System.nanoTime();
@@ -268,6 +275,16 @@ public final class StorageBench {
         });
         double[] rawScan = time(13, 3, () -> rawScan(c, 10_000));
         report("scatter first 10,000 of the hour", scatter, "raw scan of 10,000 index rows", rawScan);
+        double[] summary = time(13, 3, () -> {
+            long n = 0;
+            for (io.sightline.storage.query.DensityCounts.Cell cell : q.scatterDensity(app, t0, t0 + hour).cells()) {
+                n += cell.success() + cell.error();
+            }
+            if (n != transactions) {
+                throw new IllegalStateException("expected " + transactions + " in the density, got " + n);
+            }
+        });
+        report("scatter density of the whole hour (pre-aggregated)", summary, "scatter first 10,000 of the hour", scatter);
         TransactionQuery errors = new TransactionQuery(app, t0, t0 + hour, null, null, true, null, null, null, 10_000, null);
         double[] errorScatter = time(5, 1, () -> q.scatter(errors));
         report("scatter errors only (server-side filter over the hour)", errorScatter, "raw scan of 10,000 index rows", rawScan);
