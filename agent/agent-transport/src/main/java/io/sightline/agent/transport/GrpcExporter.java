@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -28,8 +29,6 @@ import io.sightline.protocol.v1.AgentInfo;
 import io.sightline.protocol.v1.AgentRef;
 import io.sightline.protocol.v1.AgentServiceGrpc;
 import io.sightline.protocol.v1.BatchAck;
-import io.sightline.protocol.v1.SpanBatch;
-import io.sightline.protocol.v1.SpanServiceGrpc;
 import io.sightline.protocol.v1.StatBatch;
 import io.sightline.protocol.v1.StatServiceGrpc;
 
@@ -52,7 +51,8 @@ public final class GrpcExporter implements Exporter {
     private ExportContext context;
     private List<AgentConfig.HostPort> addresses;
     private AgentRef agentRef;
-    private SpanEncoder encoder;
+    private SpanBatchWriter writer;
+    private final SpanBatchWriter.Batch encoded = new SpanBatchWriter.Batch();
     private Thread thread;
     private volatile boolean stopping;
     private volatile boolean stopped;
@@ -83,7 +83,7 @@ public final class GrpcExporter implements Exporter {
         AgentIdentity id = ctx.identity;
         this.agentRef = AgentRef.newBuilder().setAgentId(id.agentId).setApplicationName(id.applicationName)
                 .setAgentStartTime(id.startTime).build();
-        this.encoder = new SpanEncoder(new MetadataTracker(50_000));
+        this.writer = new SpanBatchWriter(new MetadataTracker(50_000));
         this.commands = new CommandStream(ctx.transactions, agentRef);
         thread = DaemonThreads.newThread("sightline-sender", new Runnable() {
             @Override
@@ -205,11 +205,12 @@ public final class GrpcExporter implements Exporter {
     }
 
     private boolean sendSpans() {
-        SpanBatch batch = encoder.batch(agentRef, inflight, context.spans.dropped());
+        // encoded again for every attempt: metadata acknowledged meanwhile is left out
+        writer.write(agentRef, inflight, context.spans.dropped(), encoded);
         try {
-            BatchAck ack = SpanServiceGrpc.newBlockingStub(channel).withDeadlineAfter(SEND_DEADLINE, TimeUnit.MILLISECONDS)
-                    .send(batch);
-            encoderAcknowledge(batch);
+            BatchAck ack = EncodedBatch.send(channel, encoded,
+                    CallOptions.DEFAULT.withDeadlineAfter(SEND_DEADLINE, TimeUnit.MILLISECONDS));
+            writer.acknowledged(encoded.metadata);
             if (ack.getRejected() > 0) {
                 AgentLog.warn("collector refused " + ack.getRejected() + " of " + inflight.size() + " spans: " + ack.getMessage());
             }
@@ -220,10 +221,6 @@ public final class GrpcExporter implements Exporter {
             failed("span batch", e);
             return false;
         }
-    }
-
-    private void encoderAcknowledge(SpanBatch batch) {
-        encoder.acknowledged(batch.getMetadataList());
     }
 
     private boolean sendStats() {

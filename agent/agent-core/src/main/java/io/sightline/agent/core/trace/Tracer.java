@@ -15,6 +15,7 @@ import io.sightline.agent.core.jdbc.JdbcUrls;
 import io.sightline.agent.core.jdbc.SqlNormalizer;
 import io.sightline.agent.core.log.AgentLog;
 import io.sightline.agent.core.util.Backlog;
+import io.sightline.agent.core.util.JoinedNames;
 import io.sightline.agent.core.util.WeakIdentityMap;
 import io.sightline.protocol.Protocol;
 import io.sightline.protocol.ServiceTypes;
@@ -61,7 +62,11 @@ public final class Tracer extends BridgeHandler {
     private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<Object, StatementState>(500_000);
     private final WeakIdentityMap<Object, JdbcUrls.DbInfo> connections = new WeakIdentityMap<Object, JdbcUrls.DbInfo>(100_000);
     private final WeakIdentityMap<Object, SpanRecord> tasks = new WeakIdentityMap<Object, SpanRecord>(100_000);
+    /** Normalised SQL by original text, one map per quoting dialect (no key built per call). */
     private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
+    private final ConcurrentHashMap<String, String> mysqlSqlCache = new ConcurrentHashMap<String, String>();
+    private final JoinedNames jdbcApis = new JoinedNames(".", 512);
+    private final JoinedNames httpApis = new JoinedNames(" ", 512);
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
         this.settings = settings;
@@ -225,7 +230,7 @@ public final class Tracer extends BridgeHandler {
         UrlParts parts = UrlParts.parse(url);
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
-            event.api = library + " " + (method == null ? "GET" : method);
+            event.api = httpApis.get(String.valueOf(library), method == null ? "GET" : method);
             event.destination = parts == null ? null : parts.destination();
             event.argument = parts == null ? null : parts.display();
             event.nextSpanId = nextSpanId;
@@ -235,7 +240,7 @@ public final class Tracer extends BridgeHandler {
                 Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
                 Protocol.PARENT_APPLICATION_HEADER, settings.applicationName,
                 Protocol.PARENT_SERVICE_TYPE_HEADER, settings.serviceType,
-                PARENT_SPAN_HEADER, TraceIds.spanIdHex(span.spanId)};
+                PARENT_SPAN_HEADER, span.spanIdHex()};
         if (event != null && headers == null) {
             event.nextSpanId = 0; // nothing went downstream
         }
@@ -419,7 +424,7 @@ public final class Tracer extends BridgeHandler {
         boolean prepared = sql == null && statement instanceof PreparedStatement;
         String kind = statement instanceof CallableStatement ? "CallableStatement"
                 : prepared ? "PreparedStatement" : "Statement";
-        e.api = kind + "." + method;
+        e.api = jdbcApis.get(kind, String.valueOf(method));
         e.threadName = threadNameIfOther(current.get());
         JdbcUrls.DbInfo db = null;
         if (statement instanceof Statement) {
@@ -470,17 +475,17 @@ public final class Tracer extends BridgeHandler {
     }
 
     private String normalize(String sql, boolean mysqlQuotes) {
-        String key = mysqlQuotes ? "m" + sql : "s" + sql;
-        String cached = sqlCache.get(key);
+        ConcurrentHashMap<String, String> cache = mysqlQuotes ? mysqlSqlCache : sqlCache;
+        String cached = cache.get(sql);
         if (cached != null) {
             return cached;
         }
         String n = SqlNormalizer.normalize(sql, mysqlQuotes);
-        if (sqlCache.size() > 5000) {
-            sqlCache.clear();
+        if (cache.size() > 5000) {
+            cache.clear();
         }
         if (sql.length() < 20_000) {
-            sqlCache.put(key, n);
+            cache.put(sql, n);
         }
         return n;
     }
