@@ -231,8 +231,11 @@ public final class Tracer extends BridgeHandler {
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
             event.api = httpApis.get(String.valueOf(library), method == null ? "GET" : method);
-            event.destination = parts == null ? null : parts.destination();
-            event.argument = parts == null ? null : parts.display();
+            if (parts != null) {
+                String destination = parts.destination();
+                event.destination = destination;
+                event.argument = parts.display(destination);
+            }
             event.nextSpanId = nextSpanId;
             event.threadName = threadNameIfOther(span);
         }
