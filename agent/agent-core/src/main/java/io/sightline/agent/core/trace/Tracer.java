@@ -149,7 +149,7 @@ public final class Tracer extends BridgeHandler {
     @Override
     public void serverDetach(Object scope) {
         if (scope instanceof SpanRecord && current.get() == scope) {
-            current.remove();
+            current.set(null); // keeps the thread's map entry: no new one per request
         }
     }
 
@@ -160,7 +160,7 @@ public final class Tracer extends BridgeHandler {
         }
         SpanRecord span = (SpanRecord) scope;
         if (current.get() == span) {
-            current.remove();
+            current.set(null); // keeps the thread's map entry: no new one per request
         }
         endSpan(span, status, thrown, uriTemplate);
     }
@@ -311,26 +311,13 @@ public final class Tracer extends BridgeHandler {
     /** What we know of a statement: its SQL and current parameters. */
     static final class StatementState {
         final String sql;
-        final ArrayList<String> binds = new ArrayList<String>();
+        final ArrayList<String> binds = new ArrayList<String>(4);
         boolean bindsCut;
         int batched;
         List<String> batchSql;
 
         StatementState(String sql) {
             this.sql = sql;
-        }
-    }
-
-    /** A JDBC call in progress. */
-    static final class JdbcCall {
-        final SpanRecord span;
-        final EventRecord event;
-        final boolean nests;
-
-        JdbcCall(SpanRecord span, EventRecord event, boolean nests) {
-            this.span = span;
-            this.event = event;
-            this.nests = nests;
         }
     }
 
@@ -413,13 +400,15 @@ public final class Tracer extends BridgeHandler {
         if (e == null) {
             return NESTED;
         }
-        JdbcCall call = new JdbcCall(span, e, own);
+        // the event itself is the scope (it knows its span and whether it nests): nothing more per call
+        e.span = span;
+        e.nests = own;
         try {
             describeJdbc(e, statement, method, sql);
         } catch (Throwable t) {
             AgentLog.debug("jdbc describe failed: " + t);
         }
-        return call;
+        return e;
     }
 
     private void describeJdbc(EventRecord e, Object statement, String method, String sql) throws Exception {
@@ -499,15 +488,17 @@ public final class Tracer extends BridgeHandler {
         if (depth[0] > 0) {
             depth[0]--;
         }
-        if (!(scope instanceof JdbcCall)) {
+        if (!(scope instanceof EventRecord)) {
             return;
         }
-        JdbcCall call = (JdbcCall) scope;
+        EventRecord event = (EventRecord) scope;
         if (thrown != null) {
-            call.event.error = true;
-            call.event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+            event.error = true;
+            event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
         }
-        call.span.endEvent(call.event, System.nanoTime(), call.nests);
+        if (event.span != null) {
+            event.span.endEvent(event, System.nanoTime(), event.nests);
+        }
     }
 
     // ------------------------------------------------------------------ context across threads
@@ -552,7 +543,7 @@ public final class Tracer extends BridgeHandler {
         }
         ContextToken t = (ContextToken) token;
         if (t.previous == null) {
-            current.remove();
+            current.set(null); // keeps the thread's map entry: no new one per request
         } else {
             current.set(t.previous);
         }
