@@ -47,6 +47,8 @@ public final class GrpcExporter implements Exporter {
     private static final long REGISTER_DEADLINE = 5_000;
     private static final long SEND_DEADLINE = 10_000;
     private static final long PING_DEADLINE = 3_000;
+    /** How long a partial batch waits for more spans before it is sent. */
+    static final long LINGER_MILLIS = 100;
 
     private ExportContext context;
     private List<AgentConfig.HostPort> addresses;
@@ -143,6 +145,12 @@ public final class GrpcExporter implements Exporter {
         boolean worked = false;
         if (inflight.isEmpty()) {
             context.spans.drainTo(inflight, batchSize);
+            if (!inflight.isEmpty() && inflight.size() < batchSize) {
+                // a partial batch waits a little for company: under load one call carries tens of
+                // spans instead of a few (each call costs both sides a round trip and framing)
+                sleep(LINGER_MILLIS);
+                context.spans.drainTo(inflight, batchSize - inflight.size());
+            }
         }
         if (!inflight.isEmpty()) {
             if (!sendSpans()) {
