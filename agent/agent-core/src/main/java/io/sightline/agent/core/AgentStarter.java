@@ -88,6 +88,10 @@ public final class AgentStarter {
         // rewrites the ones inside ByteBuddy and netty
         setIfAbsent("net.bytebuddy.safe", "true");
         setIfAbsent("io.grpc.netty.shaded.io.netty.transport.noNative", "true");
+        // one sender thread with one batch in flight needs no pooled arenas (they kept about
+        // 15 MB of the application's heap); plain heap buffers, freed with the batch
+        setIfAbsent("io.grpc.netty.useCustomAllocator", "false");
+        setIfAbsent("io.grpc.netty.shaded.io.netty.allocator.type", "unpooled");
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -108,6 +112,7 @@ public final class AgentStarter {
         private final String app;
         private Exporter exporter;
         private ScheduledExecutorService statsThread;
+        private Thread starter;
 
         Agent(Instrumentation inst, AgentConfig config, String agentId, String app, File agentJar) {
             this.inst = inst;
@@ -132,20 +137,44 @@ public final class AgentStarter {
             ClassLoader agentLoader = AgentStarter.class.getClassLoader();
             Bridge.install(tracer);
             List<InstrumentationPlugin> plugins = Instrumenter.findPlugins(agentLoader);
-            List<String> installed = Instrumenter.install(inst, agentLoader, config, plugins);
+            final List<String> installed = Instrumenter.install(inst, agentLoader, config, plugins);
             AgentLog.info("plugins: " + installed);
+            // everything else (the host's identity, gRPC/netty/protobuf class loading, the stats
+            // sampler and its JMX beans) happens on a daemon thread, so premain returns once the
+            // advice is in place and the application starts while the transport gets ready; spans
+            // of the first requests wait in the backlog
+            starter = DaemonThreads.newThread("sightline-starter", new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        startTransport(installed);
+                    } catch (Throwable t) {
+                        AgentLog.error("transport failed to start; spans are not sent", t);
+                    }
+                }
+            });
+            starter.start();
+            Runtime.getRuntime().addShutdownHook(DaemonThreads.newThread("sightline-shutdown", new Runnable() {
+                @Override
+                public void run() {
+                    shutdown();
+                }
+            }));
+        }
 
+        private void startTransport(List<String> installed) {
+            ClassLoader agentLoader = AgentStarter.class.getClassLoader();
             AgentIdentity identity = identity(installed);
-            exporter = loadExporter(agentLoader);
-            if (exporter != null) {
-                exporter.start(new ExportContext(config, identity, spans, stats, transactions));
+            Exporter e = loadExporter(agentLoader);
+            if (e != null) {
+                e.start(new ExportContext(config, identity, spans, stats, transactions));
             } else {
                 AgentLog.warn("no exporter in the agent jar: nothing will be sent");
             }
             final JvmStatsSampler sampler = new JvmStatsSampler(transactions, spans);
-            statsThread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("sightline-stats"));
+            ScheduledExecutorService st = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("sightline-stats"));
             int interval = config.statsIntervalMillis();
-            statsThread.scheduleAtFixedRate(new Runnable() {
+            st.scheduleAtFixedRate(new Runnable() {
                 @Override
                 public void run() {
                     try {
@@ -155,16 +184,28 @@ public final class AgentStarter {
                     }
                 }
             }, interval, interval, TimeUnit.MILLISECONDS);
-            Runtime.getRuntime().addShutdownHook(DaemonThreads.newThread("sightline-shutdown", new Runnable() {
-                @Override
-                public void run() {
-                    shutdown();
-                }
-            }));
+            synchronized (this) {
+                exporter = e;
+                statsThread = st;
+            }
         }
 
         void shutdown() {
             AgentLog.info("JVM exit: flushing and saying goodbye");
+            Thread starting = starter;
+            if (starting != null) {
+                try {
+                    starting.join(2000); // a JVM that exits at once still registers and sends what it has
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Exporter exporter;
+            ScheduledExecutorService statsThread;
+            synchronized (this) {
+                exporter = this.exporter;
+                statsThread = this.statsThread;
+            }
             if (statsThread != null) {
                 statsThread.shutdownNow();
             }
@@ -192,12 +233,7 @@ public final class AgentStarter {
                     props.put(key, v);
                 }
             }
-            long start;
-            try {
-                start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-            } catch (Throwable t) {
-                start = System.currentTimeMillis();
-            }
+            long start = AgentConfig.jvmStartTime();
             return new AgentIdentity(agentId, app, ServiceTypes.TOMCAT, host, ip, AgentConfig.pid(), start,
                     System.getProperty("java.version"), VERSION, new ArrayList<String>(plugins), props);
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -28,8 +29,6 @@ import io.sightline.protocol.v1.AgentInfo;
 import io.sightline.protocol.v1.AgentRef;
 import io.sightline.protocol.v1.AgentServiceGrpc;
 import io.sightline.protocol.v1.BatchAck;
-import io.sightline.protocol.v1.SpanBatch;
-import io.sightline.protocol.v1.SpanServiceGrpc;
 import io.sightline.protocol.v1.StatBatch;
 import io.sightline.protocol.v1.StatServiceGrpc;
 
@@ -48,11 +47,14 @@ public final class GrpcExporter implements Exporter {
     private static final long REGISTER_DEADLINE = 5_000;
     private static final long SEND_DEADLINE = 10_000;
     private static final long PING_DEADLINE = 3_000;
+    /** How long a partial batch waits for more spans before it is sent. */
+    static final long LINGER_MILLIS = 100;
 
     private ExportContext context;
     private List<AgentConfig.HostPort> addresses;
     private AgentRef agentRef;
-    private SpanEncoder encoder;
+    private SpanBatchWriter writer;
+    private final SpanBatchWriter.Batch encoded = new SpanBatchWriter.Batch();
     private Thread thread;
     private volatile boolean stopping;
     private volatile boolean stopped;
@@ -83,7 +85,7 @@ public final class GrpcExporter implements Exporter {
         AgentIdentity id = ctx.identity;
         this.agentRef = AgentRef.newBuilder().setAgentId(id.agentId).setApplicationName(id.applicationName)
                 .setAgentStartTime(id.startTime).build();
-        this.encoder = new SpanEncoder(new MetadataTracker(50_000));
+        this.writer = new SpanBatchWriter(new MetadataTracker(50_000));
         this.commands = new CommandStream(ctx.transactions, agentRef);
         thread = DaemonThreads.newThread("sightline-sender", new Runnable() {
             @Override
@@ -143,6 +145,12 @@ public final class GrpcExporter implements Exporter {
         boolean worked = false;
         if (inflight.isEmpty()) {
             context.spans.drainTo(inflight, batchSize);
+            if (!inflight.isEmpty() && inflight.size() < batchSize) {
+                // a partial batch waits a little for company: under load one call carries tens of
+                // spans instead of a few (each call costs both sides a round trip and framing)
+                sleep(LINGER_MILLIS);
+                context.spans.drainTo(inflight, batchSize - inflight.size());
+            }
         }
         if (!inflight.isEmpty()) {
             if (!sendSpans()) {
@@ -205,11 +213,12 @@ public final class GrpcExporter implements Exporter {
     }
 
     private boolean sendSpans() {
-        SpanBatch batch = encoder.batch(agentRef, inflight, context.spans.dropped());
+        // encoded again for every attempt: metadata acknowledged meanwhile is left out
+        writer.write(agentRef, inflight, context.spans.dropped(), encoded);
         try {
-            BatchAck ack = SpanServiceGrpc.newBlockingStub(channel).withDeadlineAfter(SEND_DEADLINE, TimeUnit.MILLISECONDS)
-                    .send(batch);
-            encoderAcknowledge(batch);
+            BatchAck ack = EncodedBatch.send(channel, encoded,
+                    CallOptions.DEFAULT.withDeadlineAfter(SEND_DEADLINE, TimeUnit.MILLISECONDS));
+            writer.acknowledged(encoded.metadata);
             if (ack.getRejected() > 0) {
                 AgentLog.warn("collector refused " + ack.getRejected() + " of " + inflight.size() + " spans: " + ack.getMessage());
             }
@@ -220,10 +229,6 @@ public final class GrpcExporter implements Exporter {
             failed("span batch", e);
             return false;
         }
-    }
-
-    private void encoderAcknowledge(SpanBatch batch) {
-        encoder.acknowledged(batch.getMetadataList());
     }
 
     private boolean sendStats() {

@@ -3,109 +3,167 @@ package io.sightline.bench.agent;
 import java.io.File;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executors;
+import java.util.function.ToDoubleFunction;
+
+import com.sun.net.httpserver.HttpServer;
 
 import io.sightline.agent.testing.ForkedJvm;
-import io.sightline.agent.testing.TestCollector;
 
 /**
- * Runs {@link BenchApp} without and with the agent (reporting to a real gRPC collector) in the
- * same run, alternating rounds, and prints throughput and latency percentiles of each and their
- * ratio. No threshold: the numbers are for people and for tracking over time.
+ * The agent's cost on a request that does real work. Each round starts {@link BenchApp}
+ * (Tomcat + H2 + one outgoing HTTP call per request) once without and once with the agent, in
+ * alternating order (ABBA), and drives it from a separate {@link LoadGenerator} JVM. The agent
+ * reports to a {@link DropCollector} (real gRPC, keeps nothing). Every figure printed is the
+ * median over the rounds, set against the baseline of the same run. No threshold: the numbers
+ * are for people and for tracking over time.
+ *
+ * <p>Settings (system properties): bench.rounds (4), bench.clients (2), bench.warmup (4000),
+ * bench.requests (8000), bench.sampling (1).
  */
 public final class AgentOverheadBench {
-    static final int CLIENTS = 2;
-    static final int WARMUP = 3000;
-    static final int MEASURED = 6000;
-    static final int ROUNDS = 2;
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
+    static final int CLIENTS = Integer.getInteger("bench.clients", 2);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 4000);
+    static final int MEASURED = Integer.getInteger("bench.requests", 8000);
+    static final int SAMPLING = Integer.getInteger("bench.sampling", 1);
 
     private AgentOverheadBench() {
     }
 
-    record Result(double perSecond, double p50, double p99, long startMillis) {
+    /** One run: req/s, p50/p99 (us), startup to first 200 (ms), bytes per request, heap after GC. */
+    record Result(double perSecond, double p50, double p99, double startMillis, double requestBytes,
+                  double allBytes, double heap) {
     }
 
     public static void main(String[] args) throws Exception {
-        try (TestCollector collector = TestCollector.start()) {
+        // the JDK server writes headers and body separately: without this, Nagle and delayed
+        // ACKs add 40 ms to every outgoing call of the application
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        downstream.createContext("/down", exchange -> {
+            byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        downstream.setExecutor(Executors.newFixedThreadPool(4));
+        downstream.start();
+        String downstreamUrl = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/down";
+        try (DropCollector collector = new DropCollector()) {
             List<Result> plain = new ArrayList<>();
             List<Result> agent = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
-                plain.add(run(null));
-                agent.add(run(collector));
+                boolean agentFirst = round % 2 == 1;
+                for (int i = 0; i < 2; i++) {
+                    boolean withAgent = (i == 0) == agentFirst;
+                    Result r = run(withAgent ? collector : null, downstreamUrl);
+                    (withAgent ? agent : plain).add(r);
+                    System.out.printf("  round %d %-8s %s%n", round + 1, withAgent ? "agent" : "baseline", r);
+                }
             }
-            Result p = best(plain);
-            Result a = best(agent);
-            System.out.printf("agent-overhead: %d clients, %d measured requests, best of %d rounds%n", CLIENTS, MEASURED, ROUNDS);
-            System.out.printf("  without agent: %8.0f req/s  p50 %.3f ms  p99 %.3f ms  start %d ms%n", p.perSecond, p.p50, p.p99, p.startMillis);
-            System.out.printf("  with agent:    %8.0f req/s  p50 %.3f ms  p99 %.3f ms  start %d ms%n", a.perSecond, a.p50, a.p99, a.startMillis);
-            System.out.printf("  ratio (agent/baseline): throughput %.3f  p50 %.3f  p99 %.3f  start %.2f%n",
-                    a.perSecond / p.perSecond, a.p50 / p.p50, a.p99 / p.p99, (double) a.startMillis / p.startMillis);
-            System.out.printf("  spans received by the collector: %d%n", collector.spans().size());
+            print(plain, agent, collector);
+        } finally {
+            downstream.stop(0);
+            ((java.util.concurrent.ExecutorService) downstream.getExecutor()).shutdownNow();
         }
     }
 
-    private static Result best(List<Result> results) {
-        return results.stream().max((x, y) -> Double.compare(x.perSecond, y.perSecond)).orElseThrow();
+    private static void print(List<Result> plain, List<Result> agent, DropCollector collector) {
+        double tp = median(plain, Result::perSecond);
+        double ta = median(agent, Result::perSecond);
+        System.out.printf("agent-overhead: Tomcat + H2 (2 queries with a bind, one on an executor) + 1 outgoing HTTP call per request;%n"
+                + "  %d rounds (ABBA), %d clients in a separate JVM, %d warm-up + %d measured requests, sampling 1/%d; medians%n",
+                ROUNDS, CLIENTS, WARMUP, MEASURED, SAMPLING);
+        System.out.printf("  %-22s %12s %12s %12s%n", "", "baseline", "agent", "added");
+        row("throughput (req/s)", tp, ta);
+        row("p50 latency (us)", median(plain, Result::p50), median(agent, Result::p50));
+        row("p99 latency (us)", median(plain, Result::p99), median(agent, Result::p99));
+        row("startup to 1st 200 (ms)", median(plain, Result::startMillis), median(agent, Result::startMillis));
+        row("alloc/req, req threads (B)", median(plain, Result::requestBytes), median(agent, Result::requestBytes));
+        row("alloc/req, all threads (B)", median(plain, Result::allBytes), median(agent, Result::allBytes));
+        row("heap after GC (KB)", median(plain, Result::heap) / 1024, median(agent, Result::heap) / 1024);
+        System.out.printf("  throughput ratio (agent/baseline): %.3f%n", ta / tp);
+        System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
+                collector.spans.get(), collector.events.get(), collector.batches.get(), collector.bytes.get());
     }
 
-    private static Result run(TestCollector collector) throws Exception {
+    private static void row(String name, double base, double agent) {
+        System.out.printf("  %-26s %12.1f %12.1f %+12.1f%n", name, base, agent, agent - base);
+    }
+
+    private static double median(List<Result> results, ToDoubleFunction<Result> f) {
+        double[] v = results.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static Result run(DropCollector collector, String downstream) throws Exception {
         String classes = new File(BenchApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
         List<String> cp = new ArrayList<>(ForkedJvm.classpath("tomcat-embed-core", "tomcat-annotations-api", "h2-"));
         cp.add(classes);
-        ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName()).fullJit();
+        int port = freePort();
+        ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName(), String.valueOf(port), downstream)
+                .fullJit();
         if (collector != null) {
             b.withAgent()
                     .property("sightline.applicationName", "bench")
+                    .property("sightline.agentId", "bench-" + System.nanoTime())
                     .property("sightline.collector", collector.address())
+                    .property("sightline.sampling.rate", SAMPLING)
                     .property("sightline.log.dir", Files.createTempDirectory("sightline-bench-log"));
         }
+        String base = "http://127.0.0.1:" + port;
         long t0 = System.nanoTime();
         try (ForkedJvm app = b.start()) {
-            String base = "http://127.0.0.1:" + app.awaitLine("READY", Duration.ofSeconds(60)) + "/work?id=";
-            long startMillis = (System.nanoTime() - t0) / 1_000_000;
-            load(base, WARMUP);
-            long[] latencies = new long[MEASURED];
-            long start = System.nanoTime();
-            load(base, MEASURED, latencies);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Arrays.sort(latencies);
-            return new Result(MEASURED / seconds, latencies[MEASURED / 2] / 1e6, latencies[MEASURED * 99 / 100] / 1e6, startMillis);
+            long startNanos = awaitFirst200(base + "/work?id=1", app, t0);
+            ForkedJvm load = ForkedJvm.builder().classpath(List.of(classes)).fullJit()
+                    .main(LoadGenerator.class.getName(), base, String.valueOf(CLIENTS), String.valueOf(WARMUP),
+                            String.valueOf(MEASURED))
+                    .start();
+            try (load) {
+                String[] v = load.awaitLine("RESULT", Duration.ofMinutes(10)).split(" ");
+                double n = Double.parseDouble(v[6]);
+                return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
+                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]));
+            }
         }
     }
 
-    private static void load(String base, int count) throws Exception {
-        load(base, count, new long[count]);
-    }
-
-    private static void load(String base, int count, long[] latencies) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        Thread[] threads = new Thread[CLIENTS];
-        for (int t = 0; t < CLIENTS; t++) {
-            threads[t] = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < count) {
-                    long s = System.nanoTime();
-                    try {
-                        HttpURLConnection c = (HttpURLConnection) new URL(base + (i % 100)).openConnection();
-                        try (InputStream in = c.getInputStream()) {
-                            in.readAllBytes();
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
+    /** Nanoseconds from the launch of the child to its first 200 answer. */
+    private static long awaitFirst200(String url, ForkedJvm app, long t0) throws Exception {
+        long deadline = t0 + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+                c.setConnectTimeout(1000);
+                if (c.getResponseCode() == 200) {
+                    try (InputStream in = c.getInputStream()) {
+                        in.readAllBytes();
                     }
-                    latencies[i] = System.nanoTime() - s;
+                    return System.nanoTime() - t0;
                 }
-            });
-            threads[t].start();
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            if (!app.process().isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("no 200 from the application\n" + app.describe());
+            }
+            Thread.sleep(5);
         }
-        for (Thread t : threads) {
-            t.join();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 }

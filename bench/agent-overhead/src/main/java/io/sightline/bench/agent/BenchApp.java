@@ -1,6 +1,10 @@
 package io.sightline.bench.agent;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,12 +21,20 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** The measured application: GET /work runs two H2 queries with binds, one of them on an executor. */
+/**
+ * The measured application (args: port, downstream URL). GET /work?id=N runs an H2 query with a
+ * bind on the request thread, a second one on an executor thread, and one outgoing HTTP call
+ * (HttpURLConnection) to the downstream server. GET /stats reports the bytes allocated so far by
+ * the request threads (Tomcat's and the executor's) and by every live thread, and, with gc=1,
+ * the heap used after a full GC; the load generator reads it before and after the measured part.
+ */
 public final class BenchApp {
     private BenchApp() {
     }
 
     public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        String downstream = args[1];
         Connection setup = DriverManager.getConnection("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
         try (Statement s = setup.createStatement()) {
             s.execute("create table items(id int primary key, name varchar(50))");
@@ -30,7 +42,11 @@ public final class BenchApp {
                 s.execute("insert into items values (" + i + ", 'item" + i + "')");
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "bench-worker");
+            t.setDaemon(true);
+            return t;
+        });
         ThreadLocal<Connection> conn = ThreadLocal.withInitial(() -> {
             try {
                 return DriverManager.getConnection("jdbc:h2:mem:bench");
@@ -41,7 +57,7 @@ public final class BenchApp {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/sightline-bench-" + ProcessHandle.current().pid());
         Connector connector = new Connector();
-        connector.setPort(0);
+        connector.setPort(port);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         Context ctx = tomcat.addContext("", null);
@@ -52,17 +68,58 @@ public final class BenchApp {
                     int id = Integer.parseInt(req.getParameter("id"));
                     String a = query(conn.get(), id);
                     String b = pool.submit(() -> query(conn.get(), (id + 1) % 100)).get();
-                    resp.getWriter().print(a + "," + b);
+                    String c = call(downstream + "?id=" + id);
+                    resp.getWriter().print(a + "," + b + "," + c);
                 } catch (Exception e) {
                     throw new IOException(e);
                 }
             }
         });
         ctx.addServletMappingDecoded("/work", "work");
+        Tomcat.addServlet(ctx, "stats", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                long heap = -1;
+                if ("1".equals(req.getParameter("gc"))) {
+                    System.gc();
+                    System.gc();
+                    heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                }
+                long[] alloc = allocated();
+                resp.getWriter().print(alloc[0] + " " + alloc[1] + " " + heap);
+            }
+        });
+        ctx.addServletMappingDecoded("/stats", "stats");
         tomcat.start();
         System.out.println("READY " + connector.getLocalPort());
         System.out.flush();
         tomcat.getServer().await();
+    }
+
+    /** {bytes allocated by request threads, bytes allocated by all live threads}. */
+    static long[] allocated() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long request = 0;
+        long all = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long bytes = mx.getThreadAllocatedBytes(t.getId());
+            if (bytes <= 0) {
+                continue;
+            }
+            all += bytes;
+            String name = t.getName();
+            if (name.startsWith("http-nio-") && name.contains("-exec-") || name.equals("bench-worker")) {
+                request += bytes;
+            }
+        }
+        return new long[] {request, all};
+    }
+
+    static String call(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        try (InputStream in = c.getInputStream()) {
+            return new String(in.readAllBytes());
+        }
     }
 
     static String query(Connection c, int id) throws Exception {

@@ -303,13 +303,55 @@ public final class AgentConfig {
         }
     }
 
+    /**
+     * This JVM's process id. Java 9+ answers from ProcessHandle; only Java 8 pays for the JMX
+     * runtime bean (loading JMX costs premain a good 100 ms).
+     */
     public static int pid() {
+        Object handle = currentProcessHandle();
+        if (handle != null) {
+            try {
+                return (int) ((Long) handle.getClass().getMethod("pid").invoke(handle)).longValue();
+            } catch (Exception e) {
+                // fall back to JMX
+            }
+        }
         String name = ManagementFactory.getRuntimeMXBean().getName(); // pid@host on every JVM we support
         int at = name.indexOf('@');
         try {
             return Integer.parseInt(at > 0 ? name.substring(0, at) : name);
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    /** When this JVM started (epoch ms); ProcessHandle on Java 9+, the JMX runtime bean on Java 8. */
+    public static long jvmStartTime() {
+        Object handle = currentProcessHandle();
+        if (handle != null) {
+            try {
+                Object info = handle.getClass().getMethod("info").invoke(handle);
+                Object start = info.getClass().getMethod("startInstant").invoke(info);
+                Object instant = start.getClass().getMethod("orElse", Object.class).invoke(start, (Object) null);
+                if (instant != null) {
+                    return (Long) instant.getClass().getMethod("toEpochMilli").invoke(instant);
+                }
+            } catch (Exception e) {
+                // fall back to JMX
+            }
+        }
+        try {
+            return ManagementFactory.getRuntimeMXBean().getStartTime();
+        } catch (Throwable t) {
+            return System.currentTimeMillis();
+        }
+    }
+
+    private static Object currentProcessHandle() {
+        try {
+            return Class.forName("java.lang.ProcessHandle").getMethod("current").invoke(null);
+        } catch (Exception java8) {
+            return null;
         }
     }
 

@@ -76,7 +76,12 @@ public final class UrlParts {
 
     /** {@code scheme://host:port/path}. */
     public String display() {
-        return scheme + "://" + destination() + path;
+        return display(destination());
+    }
+
+    /** {@link #display()} with the {@link #destination()} the caller already has. */
+    public String display(String destination) {
+        return scheme + "://" + destination + path;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.sightline.agent.core.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.is;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import java.lang.instrument.Instrumentation;
@@ -74,13 +73,15 @@ public final class Instrumenter {
                 // bootstrap loader's unnamed module: give those modules a read edge to it
                 .assureReadEdgeTo(inst, io.sightline.agent.bridge.Bridge.class)
                 // the default ignores every JDK class; we instrument a few (HttpURLConnection), so
-                // state what to leave alone ourselves
+                // state what to leave alone ourselves. Names only: this runs for every class the
+                // application loads, and a name is known without parsing the class file (a
+                // modifier check such as isSynthetic() made ByteBuddy parse each one). Every
+                // plugin's type matcher starts with exact names, so nothing else gets parsed either.
                 .ignore(nameStartsWith("io.sightline.agent.")
                         .or(nameStartsWith("net.bytebuddy."))
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
-                        .or(nameStartsWith("java.lang.invoke."))
-                        .or(isSynthetic()), any())
+                        .or(nameStartsWith("java.lang.invoke.")), any())
                 .or(any(), is(agentLoader));
         List<String> installed = new ArrayList<String>();
         for (InstrumentationPlugin plugin : plugins) {

@@ -22,6 +22,9 @@ public final class EventRecord {
     public long nextSpanId;
     public String threadName;
     public boolean truncated;
+    /** For a JDBC call in progress, whose scope is the event itself: its span and whether it nests. */
+    transient SpanRecord span;
+    transient boolean nests;
 
     EventRecord(int sequence, int depth, long startNanos) {
         this.sequence = sequence;

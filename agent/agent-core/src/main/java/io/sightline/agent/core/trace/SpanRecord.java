@@ -46,6 +46,7 @@ public final class SpanRecord {
     private int sequence;
     private int depth;
     private boolean finished;
+    private String spanIdHex;
 
     public SpanRecord(byte[] traceId, long spanId, long parentSpanId, boolean sampled, long startMicrosEpoch,
                       long startNanos, String serviceType, String method, String uri, String clientIp, String endpoint,
@@ -123,6 +124,16 @@ public final class SpanRecord {
 
     public synchronized int droppedEvents() {
         return droppedEvents;
+    }
+
+    /** The span id as 16 hex characters, built once (every outgoing call sends it). */
+    public String spanIdHex() {
+        String h = spanIdHex;
+        if (h == null) {
+            h = io.sightline.protocol.TraceIds.spanIdHex(spanId);
+            spanIdHex = h;
+        }
+        return h;
     }
 
     /** True on the thread that started the span. */

@@ -58,8 +58,26 @@ public final class TraceParent {
 
     /** The header value for a call whose callee's parent is {@code spanId}. */
     public static String format(byte[] traceId, long spanId, boolean sampled) {
-        return "00-" + TraceIds.hex(traceId) + "-" + TraceIds.spanIdHex(spanId) + (sampled ? "-01" : "-00");
+        char[] out = new char[55];
+        out[0] = '0';
+        out[1] = '0';
+        out[2] = '-';
+        for (int i = 0; i < 16; i++) {
+            out[3 + 2 * i] = HEX[(traceId[i] >> 4) & 0xf];
+            out[4 + 2 * i] = HEX[traceId[i] & 0xf];
+        }
+        out[35] = '-';
+        for (int i = 51; i >= 36; i--) {
+            out[i] = HEX[(int) (spanId & 0xf)];
+            spanId >>>= 4;
+        }
+        out[52] = '-';
+        out[53] = '0';
+        out[54] = sampled ? '1' : '0';
+        return new String(out);
     }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private static String lower(String s) {
         // the spec asks for lowercase; uppercase ids are refused

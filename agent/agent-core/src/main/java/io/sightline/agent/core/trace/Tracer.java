@@ -15,6 +15,7 @@ import io.sightline.agent.core.jdbc.JdbcUrls;
 import io.sightline.agent.core.jdbc.SqlNormalizer;
 import io.sightline.agent.core.log.AgentLog;
 import io.sightline.agent.core.util.Backlog;
+import io.sightline.agent.core.util.JoinedNames;
 import io.sightline.agent.core.util.WeakIdentityMap;
 import io.sightline.protocol.Protocol;
 import io.sightline.protocol.ServiceTypes;
@@ -61,7 +62,11 @@ public final class Tracer extends BridgeHandler {
     private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<Object, StatementState>(500_000);
     private final WeakIdentityMap<Object, JdbcUrls.DbInfo> connections = new WeakIdentityMap<Object, JdbcUrls.DbInfo>(100_000);
     private final WeakIdentityMap<Object, SpanRecord> tasks = new WeakIdentityMap<Object, SpanRecord>(100_000);
+    /** Normalised SQL by original text, one map per quoting dialect (no key built per call). */
     private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
+    private final ConcurrentHashMap<String, String> mysqlSqlCache = new ConcurrentHashMap<String, String>();
+    private final JoinedNames jdbcApis = new JoinedNames(".", 512);
+    private final JoinedNames httpApis = new JoinedNames(" ", 512);
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
         this.settings = settings;
@@ -144,7 +149,7 @@ public final class Tracer extends BridgeHandler {
     @Override
     public void serverDetach(Object scope) {
         if (scope instanceof SpanRecord && current.get() == scope) {
-            current.remove();
+            current.set(null); // keeps the thread's map entry: no new one per request
         }
     }
 
@@ -155,7 +160,7 @@ public final class Tracer extends BridgeHandler {
         }
         SpanRecord span = (SpanRecord) scope;
         if (current.get() == span) {
-            current.remove();
+            current.set(null); // keeps the thread's map entry: no new one per request
         }
         endSpan(span, status, thrown, uriTemplate);
     }
@@ -225,9 +230,12 @@ public final class Tracer extends BridgeHandler {
         UrlParts parts = UrlParts.parse(url);
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
-            event.api = library + " " + (method == null ? "GET" : method);
-            event.destination = parts == null ? null : parts.destination();
-            event.argument = parts == null ? null : parts.display();
+            event.api = httpApis.get(String.valueOf(library), method == null ? "GET" : method);
+            if (parts != null) {
+                String destination = parts.destination();
+                event.destination = destination;
+                event.argument = parts.display(destination);
+            }
             event.nextSpanId = nextSpanId;
             event.threadName = threadNameIfOther(span);
         }
@@ -235,7 +243,7 @@ public final class Tracer extends BridgeHandler {
                 Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
                 Protocol.PARENT_APPLICATION_HEADER, settings.applicationName,
                 Protocol.PARENT_SERVICE_TYPE_HEADER, settings.serviceType,
-                PARENT_SPAN_HEADER, TraceIds.spanIdHex(span.spanId)};
+                PARENT_SPAN_HEADER, span.spanIdHex()};
         if (event != null && headers == null) {
             event.nextSpanId = 0; // nothing went downstream
         }
@@ -303,26 +311,13 @@ public final class Tracer extends BridgeHandler {
     /** What we know of a statement: its SQL and current parameters. */
     static final class StatementState {
         final String sql;
-        final ArrayList<String> binds = new ArrayList<String>();
+        final ArrayList<String> binds = new ArrayList<String>(4);
         boolean bindsCut;
         int batched;
         List<String> batchSql;
 
         StatementState(String sql) {
             this.sql = sql;
-        }
-    }
-
-    /** A JDBC call in progress. */
-    static final class JdbcCall {
-        final SpanRecord span;
-        final EventRecord event;
-        final boolean nests;
-
-        JdbcCall(SpanRecord span, EventRecord event, boolean nests) {
-            this.span = span;
-            this.event = event;
-            this.nests = nests;
         }
     }
 
@@ -405,13 +400,15 @@ public final class Tracer extends BridgeHandler {
         if (e == null) {
             return NESTED;
         }
-        JdbcCall call = new JdbcCall(span, e, own);
+        // the event itself is the scope (it knows its span and whether it nests): nothing more per call
+        e.span = span;
+        e.nests = own;
         try {
             describeJdbc(e, statement, method, sql);
         } catch (Throwable t) {
             AgentLog.debug("jdbc describe failed: " + t);
         }
-        return call;
+        return e;
     }
 
     private void describeJdbc(EventRecord e, Object statement, String method, String sql) throws Exception {
@@ -419,7 +416,7 @@ public final class Tracer extends BridgeHandler {
         boolean prepared = sql == null && statement instanceof PreparedStatement;
         String kind = statement instanceof CallableStatement ? "CallableStatement"
                 : prepared ? "PreparedStatement" : "Statement";
-        e.api = kind + "." + method;
+        e.api = jdbcApis.get(kind, String.valueOf(method));
         e.threadName = threadNameIfOther(current.get());
         JdbcUrls.DbInfo db = null;
         if (statement instanceof Statement) {
@@ -470,17 +467,17 @@ public final class Tracer extends BridgeHandler {
     }
 
     private String normalize(String sql, boolean mysqlQuotes) {
-        String key = mysqlQuotes ? "m" + sql : "s" + sql;
-        String cached = sqlCache.get(key);
+        ConcurrentHashMap<String, String> cache = mysqlQuotes ? mysqlSqlCache : sqlCache;
+        String cached = cache.get(sql);
         if (cached != null) {
             return cached;
         }
         String n = SqlNormalizer.normalize(sql, mysqlQuotes);
-        if (sqlCache.size() > 5000) {
-            sqlCache.clear();
+        if (cache.size() > 5000) {
+            cache.clear();
         }
         if (sql.length() < 20_000) {
-            sqlCache.put(key, n);
+            cache.put(sql, n);
         }
         return n;
     }
@@ -491,15 +488,17 @@ public final class Tracer extends BridgeHandler {
         if (depth[0] > 0) {
             depth[0]--;
         }
-        if (!(scope instanceof JdbcCall)) {
+        if (!(scope instanceof EventRecord)) {
             return;
         }
-        JdbcCall call = (JdbcCall) scope;
+        EventRecord event = (EventRecord) scope;
         if (thrown != null) {
-            call.event.error = true;
-            call.event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+            event.error = true;
+            event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
         }
-        call.span.endEvent(call.event, System.nanoTime(), call.nests);
+        if (event.span != null) {
+            event.span.endEvent(event, System.nanoTime(), event.nests);
+        }
     }
 
     // ------------------------------------------------------------------ context across threads
@@ -544,7 +543,7 @@ public final class Tracer extends BridgeHandler {
         }
         ContextToken t = (ContextToken) token;
         if (t.previous == null) {
-            current.remove();
+            current.set(null); // keeps the thread's map entry: no new one per request
         } else {
             current.set(t.previous);
         }

@@ -1,0 +1,140 @@
+package io.sightline.agent.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.sightline.agent.core.trace.EventRecord;
+import io.sightline.agent.core.trace.ExceptionRecord;
+import io.sightline.agent.core.trace.SpanRecord;
+import io.sightline.protocol.MetadataIds;
+import io.sightline.protocol.v1.AgentRef;
+import io.sightline.protocol.v1.MetadataEntry;
+import io.sightline.protocol.v1.SpanBatch;
+
+class SpanBatchWriterTest {
+    private final AgentRef agent = AgentRef.newBuilder().setAgentId("shop-1").setApplicationName("shop")
+            .setAgentStartTime(1_700_000_000_000L).build();
+
+    @Test
+    void writesTheSameBytesAsTheGeneratedClasses() throws Exception {
+        List<SpanRecord> spans = Arrays.asList(fullSpan(1), plainSpan(), fullSpan(2));
+        SpanBatch reference = new SpanEncoder(new MetadataTracker(100)).batch(agent, spans, 7);
+
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanBatchWriter.Batch out = new SpanBatchWriter.Batch();
+        writer.write(agent, spans, 7, out);
+
+        byte[] bytes = Arrays.copyOf(out.buffer, out.length);
+        assertThat(bytes).isEqualTo(reference.toByteArray());
+        SpanBatch parsed = SpanBatch.parseFrom(bytes);
+        assertThat(parsed).isEqualTo(reference);
+        assertThat(parsed.getSpans(0).getEvents(0).getBindValuesList()).extracting("value", "null")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("42", false),
+                        org.assertj.core.groups.Tuple.tuple("", true),
+                        org.assertj.core.groups.Tuple.tuple("", false),
+                        org.assertj.core.groups.Tuple.tuple("Zürich \u2603 \uD83D\uDE00", false));
+        assertThat(out.metadata).extracting(MetadataEntry::getValue)
+                .containsExactly("PreparedStatement.executeQuery", "select name from items where id = ?",
+                        "HttpURLConnection GET");
+        assertThat(parsed.getSpans(0).getEvents(0).getSqlId())
+                .isEqualTo(MetadataIds.of(MetadataEntry.Kind.SQL.getNumber(), "select name from items where id = ?"));
+    }
+
+    @Test
+    void acknowledgedMetadataIsNotSentAgainAndTheBufferIsReused() throws Exception {
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanBatchWriter.Batch out = new SpanBatchWriter.Batch();
+        writer.write(agent, List.of(fullSpan(1)), 0, out);
+        assertThat(out.metadata).hasSize(3);
+        byte[] first = out.buffer;
+        // not acknowledged: sent again with the next batch
+        writer.write(agent, List.of(fullSpan(2)), 0, out);
+        assertThat(out.metadata).hasSize(3);
+        writer.acknowledged(out.metadata);
+        List<SpanRecord> third = List.of(fullSpan(3));
+        writer.write(agent, third, 0, out);
+        assertThat(out.metadata).isEmpty();
+        assertThat(out.buffer).isSameAs(first);
+        SpanBatch parsed = SpanBatch.parseFrom(Arrays.copyOf(out.buffer, out.length));
+        assertThat(parsed.getMetadataCount()).isZero();
+        assertThat(parsed.getSpans(0).getEventsCount()).isEqualTo(3);
+        assertThat(parsed).isEqualTo(new SpanEncoder(acknowledgedTracker(out, writer)).batch(agent, third, 0));
+    }
+
+    @Test
+    void aBatchBiggerThanTheBufferGetsABiggerOne() throws Exception {
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanBatchWriter.Batch out = new SpanBatchWriter.Batch();
+        List<SpanRecord> many = new ArrayList<SpanRecord>();
+        for (int i = 0; i < 400; i++) {
+            many.add(fullSpan(i));
+        }
+        writer.write(agent, many, 3, out);
+        SpanBatch reference = new SpanEncoder(new MetadataTracker(100)).batch(agent, many, 3);
+        assertThat(out.length).isGreaterThan(64 * 1024);
+        assertThat(Arrays.copyOf(out.buffer, out.length)).isEqualTo(reference.toByteArray());
+    }
+
+    private static MetadataTracker acknowledgedTracker(SpanBatchWriter.Batch out, SpanBatchWriter writer) {
+        MetadataTracker t = new MetadataTracker(100);
+        LinkedHashMap<Long, MetadataEntry> pending = new LinkedHashMap<Long, MetadataEntry>();
+        t.idOf(MetadataEntry.Kind.API, "PreparedStatement.executeQuery", pending);
+        t.idOf(MetadataEntry.Kind.SQL, "select name from items where id = ?", pending);
+        t.idOf(MetadataEntry.Kind.API, "HttpURLConnection GET", pending);
+        t.acknowledge(pending.values());
+        return t;
+    }
+
+    private static SpanRecord plainSpan() {
+        SpanRecord s = new SpanRecord(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 99L, 0L, true,
+                1_700_000_000_123_456L, System.nanoTime(), "TOMCAT", "GET", "/", null, null, null, null, "main", 2000);
+        s.status = 200;
+        s.finish(System.nanoTime());
+        return s;
+    }
+
+    private static SpanRecord fullSpan(int n) {
+        long now = System.nanoTime();
+        SpanRecord s = new SpanRecord(new byte[] {(byte) n, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, (byte) 0x80},
+                -5L - n, 1234567L, true, 1_700_000_000_123_456L + n, now - 5_000_000, "TOMCAT", "POST", "/orders/" + n,
+                "10.0.0.1", "shop:8080", "gateway", "TOMCAT", "http-nio-8080-exec-" + n, 2000);
+        EventRecord sql = s.beginEvent(now - 4_000_000, true);
+        sql.serviceType = "H2";
+        sql.api = "PreparedStatement.executeQuery";
+        sql.sql = "select name from items where id = ?";
+        sql.destination = "bench";
+        sql.bindValues = Arrays.asList("42", null, "", "Zürich \u2603 \uD83D\uDE00");
+        sql.truncated = true;
+        s.endEvent(sql, now - 3_000_000, true);
+        EventRecord http = s.beginEvent(now - 2_000_000, false);
+        http.serviceType = "HTTP_CLIENT";
+        http.api = "HttpURLConnection GET";
+        http.destination = "inventory:8081";
+        http.argument = "http://inventory:8081/stock";
+        http.status = 503;
+        http.error = true;
+        http.nextSpanId = Long.MIN_VALUE + n;
+        http.threadName = "pool-1-thread-1";
+        http.exception = ExceptionRecord.of(new java.io.IOException("Server returned 503"), 5);
+        s.endEvent(http, now - 1_000_000, false);
+        EventRecord failed = s.beginEvent(now - 900_000, true);
+        failed.serviceType = "H2";
+        failed.api = "PreparedStatement.executeQuery";
+        failed.sql = "select name from items where id = ?";
+        failed.exception = ExceptionRecord.of(new IllegalStateException(), 5);
+        failed.error = true;
+        s.endEvent(failed, now, true);
+        s.status = 500;
+        s.error = true;
+        s.uriTemplate = "/orders/{id}";
+        s.exception = ExceptionRecord.of(new RuntimeException("boom ü"), 5);
+        s.finish(now);
+        return s;
+    }
+}

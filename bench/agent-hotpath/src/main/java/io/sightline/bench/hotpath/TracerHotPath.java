@@ -1,0 +1,132 @@
+package io.sightline.bench.hotpath;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+import io.sightline.agent.core.trace.SpanRecord;
+import io.sightline.agent.core.trace.Tracer;
+import io.sightline.agent.core.trace.TransactionStats;
+import io.sightline.agent.core.util.Backlog;
+
+/**
+ * What the agent does on a request thread, called the way inlined advice calls it (the same
+ * arguments, a real H2 PreparedStatement). Each benchmark is one whole request (server enter and
+ * exit) with the named calls inside it; {@link #baseline} is the empty method to subtract.
+ * Finished spans go to a small bounded backlog (oldest dropped), emptied after each iteration.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class TracerHotPath {
+    private static final String SQL = "select name from items where id = ?";
+    private static final String URL = "http://inventory.internal:8081/stock/42?from=web";
+
+    private Tracer tracer;
+    private Backlog<SpanRecord> backlog;
+    private Connection connection;
+    private PreparedStatement statement;
+    private int id;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Tracer.Settings s = new Tracer.Settings();
+        s.applicationName = "bench";
+        // small: the oldest spans are dropped as a sender that keeps up would take them, so the
+        // live set (and the GC's work) stays that of an application, not of a growing queue
+        backlog = new Backlog<SpanRecord>(1024);
+        tracer = new Tracer(s, backlog, new TransactionStats());
+        connection = DriverManager.getConnection("jdbc:h2:mem:hotpath;DB_CLOSE_DELAY=-1");
+        try (Statement st = connection.createStatement()) {
+            st.execute("create table if not exists items(id int primary key, name varchar(50))");
+        }
+        statement = connection.prepareStatement(SQL);
+        tracer.jdbcPrepared(statement, SQL);
+    }
+
+    @TearDown(Level.Iteration)
+    public void drain() {
+        List<SpanRecord> out = new ArrayList<SpanRecord>();
+        while (backlog.drainTo(out, 10_000) > 0) {
+            out.clear();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        statement.close();
+        connection.close();
+    }
+
+    @Benchmark
+    public void baseline() {
+        // the empty method: JMH's own cost per call
+    }
+
+    @Benchmark
+    public Object serverEnterExit() {
+        Object scope = enter();
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
+    @Benchmark
+    public Object jdbcWithBinds() {
+        Object scope = enter();
+        jdbc();
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
+    @Benchmark
+    public Object httpClientWithHeaders(Blackhole bh) {
+        Object scope = enter();
+        http(bh);
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
+    /** The bench application's request: two queries with a bind and one outgoing call. */
+    @Benchmark
+    public Object fullRequest(Blackhole bh) {
+        Object scope = enter();
+        jdbc();
+        jdbc();
+        http(bh);
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
+    private Object enter() {
+        return tracer.serverEnter("TOMCAT", "GET", "/work?id=" + (id++ & 63), "127.0.0.1:8080", "http",
+                "127.0.0.1", null, null, null, null);
+    }
+
+    private void jdbc() {
+        tracer.jdbcBind(statement, 1, Integer.valueOf(id & 1023));
+        Object call = tracer.jdbcEnter(statement, "executeQuery", null);
+        tracer.jdbcExit(call, null);
+    }
+
+    private void http(Blackhole bh) {
+        Object request = new Object();
+        Object call = tracer.httpClientEnter(request, "HttpURLConnection", "GET", URL, false);
+        bh.consume(tracer.outgoingHeaders(call));
+        tracer.httpClientExit(call, 200, null, true);
+    }
+}
