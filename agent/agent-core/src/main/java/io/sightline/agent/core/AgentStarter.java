@@ -142,7 +142,7 @@ public final class AgentStarter {
             } else {
                 AgentLog.warn("no exporter in the agent jar: nothing will be sent");
             }
-            final JvmStatsSampler sampler = new JvmStatsSampler(transactions, spans);
+            final JvmStatsSampler sampler = new JvmStatsSampler(transactions, spans, tracer.pools());
             statsThread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("sightline-stats"));
             int interval = config.statsIntervalMillis();
             statsThread.scheduleAtFixedRate(new Runnable() {
