@@ -124,7 +124,10 @@ abstract class BootAppScenarios {
         assertThat(span.getStatus()).isEqualTo(200);
         assertThat(span.getError()).isFalse();
         assertThat(span.getUriTemplate()).isEqualTo("/deferred/{ms}");
-        assertThat(span.getElapsed()).isBetween(400, (int) took);
+        // from the request's start until the async request completed, which Tomcat signals just
+        // after the response went out: at least the 400 ms, about what the client saw (far from
+        // the DeferredResult's 30 s timeout)
+        assertThat(span.getElapsed()).isBetween(400, (int) took + 2000);
         assertThat(span.getThreadName()).startsWith("http-nio-");
         // the async dispatch that writes the result is part of the same transaction
         Http.get(base + "/owners/10");
@@ -140,7 +143,7 @@ abstract class BootAppScenarios {
         Span span = collector.awaitSpan("/servlet-async", WAIT);
         assertThat(span.getStatus()).isEqualTo(200);
         assertThat(span.getError()).isFalse();
-        assertThat(span.getElapsed()).isBetween(300, (int) took);
+        assertThat(span.getElapsed()).isBetween(300, (int) took + 2000);
     }
 
     @Test
