@@ -77,6 +77,10 @@ public final class Bridge {
         handler.jdbcAddBatch(statement, sql);
     }
 
+    public static Object jdbcPrepareEnter() {
+        return handler.jdbcPrepareEnter();
+    }
+
     public static Object jdbcEnter(Object statement, String method, String sql) {
         return handler.jdbcEnter(statement, method, sql);
     }
@@ -99,5 +103,13 @@ public final class Bridge {
         if (token != null) {
             handler.contextClose(token);
         }
+    }
+
+    public static void poolRegister(Object pool, String library, String name, Object config) {
+        handler.poolRegister(pool, library, name, config);
+    }
+
+    public static void poolUnregister(Object pool) {
+        handler.poolUnregister(pool);
     }
 }

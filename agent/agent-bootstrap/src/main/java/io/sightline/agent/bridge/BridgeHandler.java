@@ -85,6 +85,14 @@ public class BridgeHandler {
     }
 
     /**
+     * Connection.prepareStatement/prepareCall starts: statements the driver executes until the
+     * matching {@link #jdbcExit} are not recorded. Returns a scope for jdbcExit, or null.
+     */
+    public Object jdbcPrepareEnter() {
+        return null;
+    }
+
+    /**
      * A statement executes. {@code sql} is the SQL argument, or null for a prepared statement's
      * own SQL. {@code method} is the JDBC method name (executeQuery, executeBatch ...).
      */
@@ -112,5 +120,17 @@ public class BridgeHandler {
 
     /** {@code task} finished: restores what this thread had before. */
     public void contextClose(Object token) {
+    }
+
+    /**
+     * A connection pool started: its gauges are sampled with the JVM stats until
+     * {@link #poolUnregister}. {@code library} names how to read them (e.g. "hikaricp"),
+     * {@code config} is the pool's configuration object when the limits live there.
+     */
+    public void poolRegister(Object pool, String library, String name, Object config) {
+    }
+
+    /** A connection pool shut down. */
+    public void poolUnregister(Object pool) {
     }
 }

@@ -171,7 +171,7 @@ public final class AgentStarter {
             } else {
                 AgentLog.warn("no exporter in the agent jar: nothing will be sent");
             }
-            final JvmStatsSampler sampler = new JvmStatsSampler(transactions, spans);
+            final JvmStatsSampler sampler = new JvmStatsSampler(transactions, spans, tracer.pools());
             ScheduledExecutorService st = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("sightline-stats"));
             int interval = config.statsIntervalMillis();
             st.scheduleAtFixedRate(new Runnable() {

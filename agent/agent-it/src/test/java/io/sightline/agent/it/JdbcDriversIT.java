@@ -18,8 +18,10 @@ import io.sightline.protocol.v1.Span;
 import io.sightline.protocol.v1.SpanEvent;
 
 /**
- * The network JDBC drivers against the database servers of this machine (PostgreSQL 5432,
- * MariaDB 3306). A test is skipped, saying so, when its server is not running.
+ * The JDBC drivers: H2 in memory, and the network drivers against the database servers of this
+ * machine (PostgreSQL 5432, MariaDB 3306). A test is skipped, saying so, when its server is not
+ * running. Every driver runs the same calls: Statement, PreparedStatement with binds, both kinds
+ * of batch, and a CallableStatement.
  */
 class JdbcDriversIT {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -47,11 +49,12 @@ class JdbcDriversIT {
                      .classpath(ForkedJvm.classpath(jars))
                      .main(JdbcApp.class.getName())
                      .start()) {
-            String[] ready = app.awaitLine("READY", WAIT).split(" ");
+            String[] ready = app.awaitLine("READY", WAIT).split(" ", 3);
             String table = ready[1];
-            assertThat(Http.get("http://127.0.0.1:" + ready[0] + "/jdbc?name=George").body()).isEqualTo("1:George\n");
+            String callSql = ready[2];
+            assertThat(Http.get("http://127.0.0.1:" + ready[0] + "/jdbc?name=George").body()).isEqualTo("1:George\nabs=5\n");
             Span span = collector.awaitSpan("/jdbc", WAIT);
-            assertThat(span.getEventsList()).hasSize(4);
+            assertThat(span.getEventsList()).hasSize(6);
             SpanEvent update = span.getEvents(0);
             assertThat(collector.metadata(update.getApiId())).isEqualTo("Statement.executeUpdate");
             assertThat(collector.metadata(update.getSqlId())).isEqualTo("update " + table + " set city = ? where id = ?");
@@ -68,10 +71,22 @@ class JdbcDriversIT {
             assertThat(collector.metadata(batch.getApiId())).isEqualTo("PreparedStatement.executeBatch");
             assertThat(collector.metadata(batch.getSqlId())).isEqualTo("insert into " + table + " values (?, ?, ?)");
             assertThat(batch.getArgument()).isEqualTo("batch of 2");
-            assertThat(batch.getBindValuesList()).isEmpty();
-            SpanEvent delete = span.getEvents(3);
+            assertThat(batch.getBindValuesList()).containsExactly(value("100"), value("batch100"), value("101"),
+                    value("batch101"));
+            SpanEvent statementBatch = span.getEvents(3);
+            assertThat(collector.metadata(statementBatch.getApiId())).isEqualTo("Statement.executeBatch");
+            assertThat(collector.metadata(statementBatch.getSqlId()))
+                    .isEqualTo("update " + table + " set city = ? where id = ?; delete from " + table + " where id = ?");
+            assertThat(statementBatch.getArgument()).isEqualTo("batch of 3");
+            assertThat(statementBatch.getBindValuesList()).isEmpty();
+            SpanEvent call = span.getEvents(4);
+            assertThat(collector.metadata(call.getApiId())).isEqualTo("CallableStatement.execute");
+            assertThat(collector.metadata(call.getSqlId())).isEqualTo(callSql);
+            assertThat(call.getBindValuesList()).containsExactly(value("-5"));
+            SpanEvent delete = span.getEvents(5);
             assertThat(collector.metadata(delete.getApiId())).isEqualTo("Statement.execute");
-            for (int i = 0; i < 4; i++) {
+            assertThat(collector.metadata(delete.getSqlId())).isEqualTo("delete from " + table + " where id >= ?");
+            for (int i = 0; i < 6; i++) {
                 SpanEvent e = span.getEvents(i);
                 assertThat(e.getSequence()).isEqualTo(i + 1);
                 assertThat(e.getDepth()).isEqualTo(1);
@@ -79,6 +94,16 @@ class JdbcDriversIT {
             }
             return span;
         }
+    }
+
+    private static BindValue value(String v) {
+        return BindValue.newBuilder().setValue(v).build();
+    }
+
+    @Test
+    void h2InMemory() throws Exception {
+        Span span = run("h2-", "jdbc:h2:mem:itdb;DB_CLOSE_DELAY=-1", "sa", "none");
+        assertThat(span.getEventsList()).allMatch(e -> e.getServiceType().equals("H2") && e.getDestination().equals("itdb"));
     }
 
     @Test

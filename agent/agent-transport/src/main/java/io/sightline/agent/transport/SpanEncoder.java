@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.google.protobuf.ByteString;
 
+import io.sightline.agent.core.stats.PoolRecord;
 import io.sightline.agent.core.stats.StatRecord;
 import io.sightline.agent.core.trace.EventRecord;
 import io.sightline.agent.core.trace.ExceptionRecord;
@@ -14,6 +15,7 @@ import io.sightline.protocol.v1.AgentRef;
 import io.sightline.protocol.v1.BindValue;
 import io.sightline.protocol.v1.ExceptionInfo;
 import io.sightline.protocol.v1.JvmStat;
+import io.sightline.protocol.v1.PoolStat;
 import io.sightline.protocol.v1.MetadataEntry;
 import io.sightline.protocol.v1.Span;
 import io.sightline.protocol.v1.SpanBatch;
@@ -115,7 +117,14 @@ final class SpanEncoder {
     }
 
     static JvmStat stat(StatRecord s) {
-        return JvmStat.newBuilder()
+        JvmStat.Builder b = JvmStat.newBuilder();
+        if (s.pools != null) {
+            for (PoolRecord p : s.pools) {
+                b.addPools(PoolStat.newBuilder().setName(p.name).setActive(p.active).setIdle(p.idle)
+                        .setMax(p.max).setPending(p.pending));
+            }
+        }
+        return b
                 .setTimestamp(s.timestamp)
                 .setInterval(s.interval)
                 .setHeapUsed(s.heapUsed)

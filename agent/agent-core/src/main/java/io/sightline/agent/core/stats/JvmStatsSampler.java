@@ -16,13 +16,20 @@ import io.sightline.agent.core.util.Backlog;
 public final class JvmStatsSampler {
     private final TransactionStats transactions;
     private final Backlog<?> spans;
+    private final PoolGauges pools;
     private long lastGcCount = -1;
     private long lastGcTime;
     private long lastTime;
 
     public JvmStatsSampler(TransactionStats transactions, Backlog<?> spans) {
+        this(transactions, spans, null);
+    }
+
+    /** @param pools connection pools to sample with the JVM, or null */
+    public JvmStatsSampler(TransactionStats transactions, Backlog<?> spans, PoolGauges pools) {
         this.transactions = transactions;
         this.spans = spans;
+        this.pools = pools;
         this.lastTime = System.currentTimeMillis();
         sampleGc(new long[2]);
         transactions.takeInterval();
@@ -63,6 +70,9 @@ public final class JvmStatsSampler {
         s.tps = tx[0] * 1000.0 / s.interval;
         s.responseTimeAvg = tx[0] == 0 ? 0 : (double) tx[1] / tx[0];
         s.droppedSpans = spans.dropped();
+        if (pools != null) {
+            s.pools = pools.sample();
+        }
         return s;
     }
 

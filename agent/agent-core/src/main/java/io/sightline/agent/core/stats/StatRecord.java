@@ -19,4 +19,6 @@ public final class StatRecord {
     public long droppedSpans;
     public long directBufferUsed;
     public int loadedClasses;
+    /** Gauges of the connection pools that plugins (hikaricp) registered. */
+    public PoolRecord[] pools = new PoolRecord[0];
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.sightline.agent.bridge.BridgeHandler;
 import io.sightline.agent.core.http.UrlParts;
 import io.sightline.agent.core.jdbc.BindValues;
+import io.sightline.agent.core.stats.PoolGauges;
 import io.sightline.agent.core.jdbc.JdbcUrls;
 import io.sightline.agent.core.jdbc.SqlNormalizer;
 import io.sightline.agent.core.log.AgentLog;
@@ -31,6 +32,11 @@ public final class Tracer extends BridgeHandler {
     /** Scope returned for calls nested in a call already recorded on this thread. */
     private static final Object NESTED = new Object();
     private static final int MAX_FRAMES = 5;
+    /** Statement.addBatch(sql) texts kept per batch. */
+    static final int MAX_BATCH_SQL = 20;
+    /** Rows of a PreparedStatement batch whose bind values are kept, and their values at most. */
+    static final int MAX_BATCH_ROWS = 10;
+    static final int MAX_BATCH_VALUES = 200;
     /**
      * Sent beside traceparent: the calling span's id. With it, a Sightline callee takes
      * traceparent's parent id (the caller event's next_span_id) as its own span id, so the call
@@ -67,6 +73,7 @@ public final class Tracer extends BridgeHandler {
     private final ConcurrentHashMap<String, String> mysqlSqlCache = new ConcurrentHashMap<String, String>();
     private final JoinedNames jdbcApis = new JoinedNames(".", 512);
     private final JoinedNames httpApis = new JoinedNames(" ", 512);
+    private final PoolGauges pools = new PoolGauges();
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
         this.settings = settings;
@@ -315,6 +322,9 @@ public final class Tracer extends BridgeHandler {
         boolean bindsCut;
         int batched;
         List<String> batchSql;
+        /** Bind values of the first batched rows, flattened (at most MAX_BATCH_ROWS rows). */
+        List<String> batchBinds;
+        boolean batchBindsCut;
 
         StatementState(String sql) {
             this.sql = sql;
@@ -377,11 +387,30 @@ public final class Tracer extends BridgeHandler {
                 if (st.batchSql == null) {
                     st.batchSql = new ArrayList<String>();
                 }
-                if (st.batchSql.size() < 20) {
+                if (st.batchSql.size() < MAX_BATCH_SQL) {
                     st.batchSql.add(sql);
+                }
+            } else if (settings.bindValues) {
+                if (st.batchBinds == null) {
+                    st.batchBinds = new ArrayList<String>();
+                }
+                if (st.batched <= MAX_BATCH_ROWS && st.batchBinds.size() + st.binds.size() <= MAX_BATCH_VALUES) {
+                    st.batchBinds.addAll(st.binds);
+                    st.batchBindsCut |= st.bindsCut;
+                } else {
+                    st.batchBindsCut = true;
                 }
             }
         }
+    }
+
+    @Override
+    public Object jdbcPrepareEnter() {
+        if (current.get() == null) {
+            return null;
+        }
+        jdbcDepth.get()[0]++; // what the driver runs while preparing counts as nested
+        return NESTED;
     }
 
     @Override
@@ -435,14 +464,21 @@ public final class Tracer extends BridgeHandler {
         if (text == null && st != null) {
             text = st.sql;
         }
-        if (("executeBatch".equals(method) || "executeLargeBatch".equals(method)) && st != null) {
+        boolean batch = "executeBatch".equals(method) || "executeLargeBatch".equals(method);
+        if (batch && st != null) {
             synchronized (st) {
                 if (text == null && st.batchSql != null && !st.batchSql.isEmpty()) {
-                    text = st.batchSql.get(0);
+                    text = batchText(st.batchSql, "MYSQL".equals(e.serviceType) || "MARIADB".equals(e.serviceType));
                 }
                 e.argument = "batch of " + st.batched;
+                if (prepared && st.batchBinds != null && !st.batchBinds.isEmpty()) {
+                    e.bindValues = st.batchBinds;
+                    e.truncated |= st.batchBindsCut;
+                }
                 st.batched = 0;
                 st.batchSql = null;
+                st.batchBinds = null;
+                st.batchBindsCut = false;
             }
         }
         if (text != null) {
@@ -454,9 +490,8 @@ public final class Tracer extends BridgeHandler {
             }
             e.sql = normalized;
         }
-        // a batch's rows each had their own values; the event says how many rows, not the last row's values
-        if (prepared && st != null && settings.bindValues && !method.startsWith("executeBatch")
-                && !method.startsWith("executeLargeBatch")) {
+        // a batch's values are its rows' (above), not the last row's
+        if (prepared && st != null && settings.bindValues && !batch) {
             synchronized (st) {
                 if (!st.binds.isEmpty()) {
                     e.bindValues = new ArrayList<String>(st.binds);
@@ -464,6 +499,25 @@ public final class Tracer extends BridgeHandler {
                 }
             }
         }
+    }
+
+    /**
+     * The SQL of a Statement batch: its normalised statements in order, each distinct one once
+     * (statements differing only by literals are one), joined by "; ".
+     */
+    private String batchText(List<String> statements, boolean mysqlQuotes) {
+        java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<String>();
+        for (String s : statements) {
+            distinct.add(normalize(s, mysqlQuotes));
+        }
+        StringBuilder b = new StringBuilder();
+        for (String s : distinct) {
+            if (b.length() > 0) {
+                b.append("; ");
+            }
+            b.append(s);
+        }
+        return b.toString();
     }
 
     private String normalize(String sql, boolean mysqlQuotes) {
@@ -575,5 +629,22 @@ public final class Tracer extends BridgeHandler {
         int comma = value.indexOf(',');
         String first = (comma < 0 ? value : value.substring(0, comma)).trim();
         return first.isEmpty() ? null : first;
+    }
+
+    // ------------------------------------------------------------------ connection pools
+
+    /** The pools registered through the bridge, sampled with the JVM stats. */
+    public PoolGauges pools() {
+        return pools;
+    }
+
+    @Override
+    public void poolRegister(Object pool, String library, String name, Object config) {
+        pools.register(pool, library, name, config);
+    }
+
+    @Override
+    public void poolUnregister(Object pool) {
+        pools.unregister(pool);
     }
 }

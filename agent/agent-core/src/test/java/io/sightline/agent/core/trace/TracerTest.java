@@ -181,6 +181,87 @@ class TracerTest {
     }
 
     @Test
+    void batchesKeepTheirRowsValuesAndStatementsBounded() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit3;DB_CLOSE_DELAY=-1")) {
+            c.createStatement().execute("create table t(id int, name varchar(20))");
+            String sql = "insert into t values (?, ?)";
+            PreparedStatement ps = c.prepareStatement(sql);
+            t.jdbcPrepared(ps, sql);
+            Object scope = enter(t, "/batch", null);
+            for (int row = 1; row <= Tracer.MAX_BATCH_ROWS + 2; row++) {
+                ps.setInt(1, row);
+                t.jdbcBind(ps, 1, row);
+                ps.setString(2, "n" + row);
+                t.jdbcBind(ps, 2, "n" + row);
+                ps.addBatch();
+                t.jdbcAddBatch(ps, null);
+            }
+            Object call = t.jdbcEnter(ps, "executeBatch", null);
+            ps.executeBatch();
+            t.jdbcExit(call, null);
+            // the next batch starts empty
+            ps.setInt(1, 99);
+            t.jdbcBind(ps, 1, 99);
+            ps.setString(2, "last");
+            t.jdbcBind(ps, 2, "last");
+            ps.addBatch();
+            t.jdbcAddBatch(ps, null);
+            t.jdbcExit(t.jdbcEnter(ps, "executeBatch", null), null);
+
+            java.sql.Statement st = c.createStatement();
+            for (String s : new String[] {"insert into t values (1, 'a')", "insert into t values (2, 'b')",
+                "delete from t where id = 3"}) {
+                st.addBatch(s);
+                t.jdbcAddBatch(st, s);
+            }
+            t.jdbcExit(t.jdbcEnter(st, "executeBatch", null), null);
+            t.serverExit(scope, 200, null, null);
+        }
+        List<EventRecord> events = takeOne().events();
+        assertThat(events).hasSize(3);
+        EventRecord big = events.get(0);
+        assertThat(big.api).isEqualTo("PreparedStatement.executeBatch");
+        assertThat(big.sql).isEqualTo("insert into t values (?, ?)");
+        assertThat(big.argument).isEqualTo("batch of 12");
+        List<String> expected = new ArrayList<>();
+        for (int row = 1; row <= Tracer.MAX_BATCH_ROWS; row++) {
+            expected.add(String.valueOf(row));
+            expected.add("n" + row);
+        }
+        assertThat(big.bindValues).isEqualTo(expected);
+        assertThat(big.truncated).isTrue();
+        EventRecord small = events.get(1);
+        assertThat(small.argument).isEqualTo("batch of 1");
+        assertThat(small.bindValues).containsExactly("99", "last");
+        assertThat(small.truncated).isFalse();
+        EventRecord statements = events.get(2);
+        assertThat(statements.api).isEqualTo("Statement.executeBatch");
+        assertThat(statements.argument).isEqualTo("batch of 3");
+        assertThat(statements.sql).isEqualTo("insert into t values (?, ?); delete from t where id = ?");
+        assertThat(statements.bindValues).isNull();
+    }
+
+    @Test
+    void whatTheDriverRunsWhilePreparingIsNotRecorded() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit4")) {
+            java.sql.Statement st = c.createStatement();
+            Object scope = enter(t, "/prepare", null);
+            Object prepare = t.jdbcPrepareEnter();
+            t.jdbcExit(t.jdbcEnter(st, "executeQuery", "select 1"), null); // e.g. procedure metadata
+            t.jdbcExit(prepare, null);
+            t.jdbcExit(t.jdbcEnter(st, "executeQuery", "select 2"), null);
+            t.serverExit(scope, 200, null, null);
+            assertThat(t.jdbcPrepareEnter()).isNull(); // outside a transaction: nothing to do
+        }
+        List<EventRecord> events = takeOne().events();
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).api).isEqualTo("Statement.executeQuery");
+        assertThat(events.get(0).sql).isEqualTo("select ?");
+    }
+
+    @Test
     void bindValuesCanBeSwitchedOff() throws Exception {
         Tracer t = tracer(10, false, 1);
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit2")) {

@@ -25,7 +25,10 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Embedded Tomcat with one endpoint, /jdbc?name=x, running against the database given by
  * -Durl, -Duser, -Dpassword, through HikariCP when -Dpool=hikari. Table it_owners_<pid> is
- * created at start and dropped at exit. Prints "READY <port> <table>".
+ * created at start and dropped at exit (on MariaDB/MySQL also procedure it_abs_<pid>). Prints
+ * "READY <port> <table> <callable SQL>". /jdbc runs, in order: a Statement update, a prepared
+ * query with binds, a prepared batch of 2 rows, a Statement batch of 3, a callable statement
+ * (abs(-5)) and a Statement delete.
  */
 public final class JdbcApp {
     private JdbcApp() {
@@ -36,6 +39,11 @@ public final class JdbcApp {
         String user = System.getProperty("user");
         String password = System.getProperty("password", "");
         String table = "it_owners_" + ProcessHandle.current().pid();
+        String procedure = "it_abs_" + ProcessHandle.current().pid();
+        boolean mysql = url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:");
+        // H2 runs CALL as an expression; pgjdbc turns the escape into a function call; MySQL needs a procedure
+        String callSql = url.startsWith("jdbc:h2:") ? "call abs(?)"
+                : mysql ? "{call " + procedure + "(?)}" : "{call abs(?)}";
         DataSource pool = null;
         if ("hikari".equals(System.getProperty("pool"))) {
             HikariConfig c = new HikariConfig();
@@ -49,10 +57,16 @@ public final class JdbcApp {
         try (Connection c = open(ds, url, user, password); Statement s = c.createStatement()) {
             s.execute("create table " + table + " (id int primary key, name varchar(100), city varchar(100))");
             s.execute("insert into " + table + " values (1, 'George', 'Madison'), (2, 'Betty', 'Sun Prairie')");
+            if (mysql) {
+                s.execute("create procedure " + procedure + "(in x int) select abs(x)");
+            }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (Connection c = open(ds, url, user, password); Statement s = c.createStatement()) {
                 s.execute("drop table " + table);
+                if (mysql) {
+                    s.execute("drop procedure " + procedure);
+                }
             } catch (SQLException ignored) {
                 // best effort
             }
@@ -93,6 +107,21 @@ public final class JdbcApp {
                         ps.executeBatch();
                     }
                     try (Statement s = c.createStatement()) {
+                        s.addBatch("update " + table + " set city = 'Verona' where id = 100");
+                        s.addBatch("update " + table + " set city = 'Middleton' where id = 101");
+                        s.addBatch("delete from " + table + " where id = 999");
+                        s.executeBatch();
+                    }
+                    try (java.sql.CallableStatement cs = c.prepareCall(callSql)) {
+                        cs.setInt(1, -5);
+                        if (cs.execute()) {
+                            try (ResultSet rs = cs.getResultSet()) {
+                                rs.next();
+                                out.append("abs=").append(rs.getInt(1)).append('\n');
+                            }
+                        }
+                    }
+                    try (Statement s = c.createStatement()) {
                         s.execute("delete from " + table + " where id >= 100");
                     }
                 } catch (SQLException e) {
@@ -103,7 +132,7 @@ public final class JdbcApp {
         });
         ctx.addServletMappingDecoded("/jdbc", "jdbc");
         tomcat.start();
-        System.out.println("READY " + connector.getLocalPort() + " " + table);
+        System.out.println("READY " + connector.getLocalPort() + " " + table + " " + callSql);
         System.out.flush();
         tomcat.getServer().await();
     }
