@@ -62,6 +62,16 @@ public final class Bridge {
     }
 
     /**
+     * The call of {@code scope} continues under {@code key} too (e.g. the request copy that
+     * carries the trace headers), so a later {@link #httpClientEnter} on it finds the same event.
+     */
+    public static void httpClientBind(Object scope, Object key) {
+        if (scope != null && key != null) {
+            handler.httpClientBind(scope, key);
+        }
+    }
+
+    /**
      * An asynchronous client call returned {@code future} (a CompletableFuture): returns the
      * future to hand to the application, which completes once the call's event has ended (or
      * {@code future} itself when nothing is recorded).

@@ -68,6 +68,10 @@ public class BridgeHandler {
     public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
     }
 
+    /** Later calls on {@code key} continue the call of {@code scope}. */
+    public void httpClientBind(Object scope, Object key) {
+    }
+
     /**
      * The asynchronous call of {@code scope} returned {@code future} (a CompletableFuture of the
      * library's response): returns a future that completes like it once the event has ended.

@@ -275,6 +275,13 @@ public final class Tracer extends BridgeHandler {
     }
 
     @Override
+    public void httpClientBind(Object scope, Object key) {
+        if (scope instanceof ClientCall) {
+            clientCalls.put(key, (ClientCall) scope);
+        }
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public Object httpClientFuture(Object scope, Object future) {
         if (!(scope instanceof ClientCall) || !(future instanceof CompletableFuture)) {
