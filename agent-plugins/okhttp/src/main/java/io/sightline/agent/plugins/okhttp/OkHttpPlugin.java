@@ -63,8 +63,8 @@ public final class OkHttpPlugin implements InstrumentationPlugin {
             @Override
             public ElementMatcher<TypeDescription> typeMatcher() {
                 // okhttp3.RealCall (3.x), okhttp3.internal.connection.RealCall (4.x)
-                return hasSuperType(named("okhttp3.Call")).and(not(isInterface()))
-                        .and(named("okhttp3.RealCall").or(named("okhttp3.internal.connection.RealCall")));
+                return named("okhttp3.RealCall").or(named("okhttp3.internal.connection.RealCall"))
+                        .and(not(isInterface())).and(hasSuperType(named("okhttp3.Call")));
             }
 
             @Override
