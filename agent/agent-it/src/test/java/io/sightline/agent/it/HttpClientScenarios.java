@@ -57,6 +57,15 @@ abstract class HttpClientScenarios {
 
     abstract String timeoutException();
 
+    /** What the application sees of a refused connection and of a read timeout. */
+    String refusedAnswer() {
+        return "failed=" + refusedException();
+    }
+
+    String timeoutAnswer() {
+        return "failed=" + timeoutException();
+    }
+
     @BeforeAll
     void start() throws Exception {
         collector = TestCollector.start();
@@ -177,7 +186,7 @@ abstract class HttpClientScenarios {
             closedPort = s.getLocalPort();
         }
         String url = "http://127.0.0.1:" + closedPort + "/nobody";
-        Span span = call(url, false, "failed=" + refusedException());
+        Span span = call(url, false, refusedAnswer());
         SpanEvent e = onlyCall(span, url, closedPort);
         assertThat(e.getError()).isTrue();
         assertThat(e.getStatus()).isZero();
@@ -186,7 +195,7 @@ abstract class HttpClientScenarios {
 
     @Test
     synchronized void readTimeoutIsAnErrorWithItsException() throws Exception {
-        Span span = call(downstream.url("/slow"), false, "failed=" + timeoutException());
+        Span span = call(downstream.url("/slow"), false, timeoutAnswer());
         SpanEvent e = onlyCall(span, downstream.url("/slow"), downstream.port());
         assertThat(e.getError()).isTrue();
         assertThat(e.getStatus()).isZero();

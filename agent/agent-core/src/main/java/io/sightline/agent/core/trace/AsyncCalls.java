@@ -25,7 +25,7 @@ final class AsyncCalls {
     /** A future completing like {@code source}, after the call's event ended; cancelling it cancels the source. */
     static CompletableFuture<Object> relay(final Tracer tracer, final Tracer.ClientCall call,
                                            final CompletableFuture<Object> source) {
-        final Relay relay = new Relay(source);
+        final Relay relay = new Relay(tracer, call, source);
         source.whenComplete(new BiConsumer<Object, Throwable>() {
             @Override
             public void accept(Object result, Throwable thrown) {
@@ -52,17 +52,27 @@ final class AsyncCalls {
 
     /** A future that passes cancellation on to the library's own. */
     static final class Relay extends CompletableFuture<Object> {
+        private final Tracer tracer;
+        private final Tracer.ClientCall call;
         private final CompletableFuture<Object> source;
 
-        Relay(CompletableFuture<Object> source) {
+        Relay(Tracer tracer, Tracer.ClientCall call, CompletableFuture<Object> source) {
+            this.tracer = tracer;
+            this.call = call;
             this.source = source;
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            // the event ends before anyone waiting on this future wakes up (and ends the
+            // transaction); the library may finish its own future later, on another thread
+            try {
+                tracer.completeClientCall(call, null, new CancellationException("cancelled"));
+            } catch (Throwable ignored) {
+                // cancelling must work whatever happens here
+            }
             source.cancel(mayInterruptIfRunning);
-            return cancelled;
+            return super.cancel(mayInterruptIfRunning) || isCancelled();
         }
     }
 

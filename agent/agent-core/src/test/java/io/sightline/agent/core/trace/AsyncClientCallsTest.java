@@ -106,18 +106,33 @@ class AsyncClientCallsTest {
         t.httpClientExit(scope2, -1, null, false);
         CompletableFuture<Object> library2 = new CompletableFuture<>();
         CompletableFuture<?> app2 = (CompletableFuture<?>) t.httpClientFuture(scope2, library2);
-        app2.cancel(true);
+        assertThat(app2.cancel(true)).isTrue();
+        assertThat(app2.isCancelled()).isTrue();
         assertThat(library2.isCancelled()).isTrue();
+
+        // a library whose own future ignores cancel: the event still ends before the caller wakes
+        Object scope3 = t.httpClientEnter(new Object(), "Lib", "GET", "http://down:81/z", false);
+        t.httpClientExit(scope3, -1, null, false);
+        CompletableFuture<Object> stubborn = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                return false;
+            }
+        };
+        CompletableFuture<?> app3 = (CompletableFuture<?>) t.httpClientFuture(scope3, stubborn);
+        assertThat(app3.cancel(true)).isTrue();
         t.serverExit(server, 200, null, null);
 
         List<EventRecord> events = takeOne().events();
-        assertThat(events).hasSize(2);
+        assertThat(events).hasSize(3);
         assertThat(events.get(0).error).isTrue();
         assertThat(events.get(0).status).isZero();
         assertThat(events.get(0).exception.className).isEqualTo("java.net.ConnectException");
         assertThat(events.get(0).nextSpanId).isNotZero();
         assertThat(events.get(1).error).isTrue();
         assertThat(events.get(1).exception.className).isEqualTo("java.util.concurrent.CancellationException");
+        assertThat(events.get(2).error).isTrue();
+        assertThat(events.get(2).exception.className).isEqualTo("java.util.concurrent.CancellationException");
     }
 
     @Test
