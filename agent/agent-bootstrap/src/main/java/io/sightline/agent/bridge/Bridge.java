@@ -61,6 +61,33 @@ public final class Bridge {
         }
     }
 
+    /**
+     * The call of {@code scope} continues under {@code key} too (e.g. the request copy that
+     * carries the trace headers), so a later {@link #httpClientEnter} on it finds the same event.
+     */
+    public static void httpClientBind(Object scope, Object key) {
+        if (scope != null && key != null) {
+            handler.httpClientBind(scope, key);
+        }
+    }
+
+    /**
+     * An asynchronous client call returned {@code future} (a CompletableFuture): returns the
+     * future to hand to the application, which completes once the call's event has ended (or
+     * {@code future} itself when nothing is recorded).
+     */
+    public static Object httpClientFuture(Object scope, Object future) {
+        return scope == null || future == null ? future : handler.httpClientFuture(scope, future);
+    }
+
+    /**
+     * An asynchronous client call takes {@code callback} (of interface {@code callbackType}, may be
+     * null): returns the callback to pass on instead, which ends the call's event first.
+     */
+    public static Object httpClientCallback(Object scope, Object callback, Class<?> callbackType) {
+        return scope == null || callbackType == null ? callback : handler.httpClientCallback(scope, callback, callbackType);
+    }
+
     public static void jdbcPrepared(Object statement, String sql) {
         handler.jdbcPrepared(statement, sql);
     }

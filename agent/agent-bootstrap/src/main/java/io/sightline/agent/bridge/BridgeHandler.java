@@ -68,6 +68,26 @@ public class BridgeHandler {
     public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
     }
 
+    /** Later calls on {@code key} continue the call of {@code scope}. */
+    public void httpClientBind(Object scope, Object key) {
+    }
+
+    /**
+     * The asynchronous call of {@code scope} returned {@code future} (a CompletableFuture of the
+     * library's response): returns a future that completes like it once the event has ended.
+     */
+    public Object httpClientFuture(Object scope, Object future) {
+        return future;
+    }
+
+    /**
+     * The asynchronous call of {@code scope} reports to {@code callback} (an instance of interface
+     * {@code callbackType}, or null): returns a callback that ends the event, then delegates.
+     */
+    public Object httpClientCallback(Object scope, Object callback, Class<?> callbackType) {
+        return callback;
+    }
+
     /** A statement was prepared with this SQL (Connection.prepareStatement/prepareCall). */
     public void jdbcPrepared(Object statement, String sql) {
     }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -31,10 +32,16 @@ final class Downstream implements AutoCloseable {
             received.add(new Received(exchange.getRequestURI().getPath(), exchange.getRequestURI().getQuery(),
                     Map.copyOf(exchange.getRequestHeaders())));
             String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/redirect")) {
+                exchange.getResponseHeaders().add("Location", "/ok-after-redirect");
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
             int status = path.startsWith("/missing") ? 404 : path.startsWith("/broken") ? 500 : 200;
             if (path.startsWith("/slow")) {
                 try {
-                    Thread.sleep(3000);
+                    Thread.sleep(8000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -45,6 +52,7 @@ final class Downstream implements AutoCloseable {
                 out.write(body);
             }
         });
+        server.setExecutor(Executors.newCachedThreadPool()); // a slow request must not hold up the others
         server.start();
     }
 
@@ -54,6 +62,11 @@ final class Downstream implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** The last request received on {@code path}. */
+    Received last(String path) {
+        return received.stream().filter(r -> r.path().equals(path)).reduce((a, b) -> b).orElseThrow();
     }
 
     @Override

@@ -60,7 +60,7 @@ abstract class TomcatScenarios {
                 .classpath(ForkedJvm.classpath("tomcat-embed-core", "tomcat-annotations-api", "h2-"))
                 .main(TomcatApp.class.getName())
                 .start();
-        port = Integer.parseInt(app.awaitLine("READY", WAIT));
+        port = Integer.parseInt(app.awaitLine("READY", Duration.ofSeconds(90))); // slow to start on a busy build machine
         base = "http://127.0.0.1:" + port;
     }
 

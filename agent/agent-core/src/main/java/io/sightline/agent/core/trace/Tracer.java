@@ -6,9 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.agent.bridge.BridgeHandler;
+import io.sightline.agent.core.http.ResponseStatus;
 import io.sightline.agent.core.http.UrlParts;
 import io.sightline.agent.core.jdbc.BindValues;
 import io.sightline.agent.core.stats.PoolGauges;
@@ -209,8 +211,8 @@ public final class Tracer extends BridgeHandler {
     @Override
     public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
         SpanRecord span = current.get();
-        if (span == null || request == null) {
-            return null;
+        if (span == null || request == null || span.isFinished()) {
+            return null; // nothing to record on a transaction that is over
         }
         int[] depth = clientDepth.get();
         if (depth[0] > 0) {
@@ -281,10 +283,43 @@ public final class Tracer extends BridgeHandler {
         if (!(scope instanceof ClientCall)) {
             return;
         }
-        ClientCall call = (ClientCall) scope;
         if (!completes && thrown == null) {
             return;
         }
+        finishClientCall((ClientCall) scope, status, thrown);
+    }
+
+    @Override
+    public void httpClientBind(Object scope, Object key) {
+        if (scope instanceof ClientCall) {
+            clientCalls.put(key, (ClientCall) scope);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object httpClientFuture(Object scope, Object future) {
+        if (!(scope instanceof ClientCall) || !(future instanceof CompletableFuture)) {
+            return future;
+        }
+        return AsyncCalls.relay(this, (ClientCall) scope, (CompletableFuture<Object>) future);
+    }
+
+    @Override
+    public Object httpClientCallback(Object scope, Object callback, Class<?> callbackType) {
+        if (!(scope instanceof ClientCall) || !callbackType.isInterface()
+                || (callback != null && !callbackType.isInstance(callback))) {
+            return callback;
+        }
+        return AsyncCalls.callback(this, (ClientCall) scope, callback, callbackType);
+    }
+
+    /** An asynchronous call got its response (a library object) or failed. */
+    void completeClientCall(ClientCall call, Object response, Throwable thrown) {
+        finishClientCall(call, ResponseStatus.of(response), thrown);
+    }
+
+    private void finishClientCall(ClientCall call, int status, Throwable thrown) {
         synchronized (call) {
             if (call.done) {
                 return;
@@ -571,7 +606,9 @@ public final class Tracer extends BridgeHandler {
     @Override
     public void contextCapture(Object task) {
         SpanRecord span = current.get();
-        if (span != null && task != null && span.sampled && !span.isFinished()) {
+        // tasks created while a client library runs a call on this thread are the library's
+        // own (selector, dispatcher, IO reactor work): they don't belong to the transaction
+        if (span != null && task != null && span.sampled && !span.isFinished() && clientDepth.get()[0] == 0) {
             tasks.put(task, span);
         }
     }
@@ -579,7 +616,15 @@ public final class Tracer extends BridgeHandler {
     @Override
     public Object contextAttach(Object task) {
         SpanRecord span = task == null ? null : tasks.remove(task);
-        if (span == null) {
+        return span == null ? null : attachSpan(span);
+    }
+
+    /**
+     * Makes {@code span} current on this thread until {@link #contextClose}; null (nothing to
+     * close) when it is already current or already over.
+     */
+    Object attachSpan(SpanRecord span) {
+        if (span == null || span.isFinished()) {
             return null;
         }
         SpanRecord previous = current.get();
