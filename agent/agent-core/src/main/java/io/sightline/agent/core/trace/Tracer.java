@@ -44,6 +44,13 @@ public final class Tracer extends BridgeHandler {
     private final MicroClock clock = new MicroClock();
 
     private final ThreadLocal<SpanRecord> current = new ThreadLocal<SpanRecord>();
+    /** Where this thread's next event goes in the call tree. */
+    private final ThreadLocal<Lineage> lineage = new ThreadLocal<Lineage>() {
+        @Override
+        protected Lineage initialValue() {
+            return new Lineage();
+        }
+    };
     private final ThreadLocal<int[]> clientDepth = new ThreadLocal<int[]>() {
         @Override
         protected int[] initialValue() {
@@ -60,7 +67,7 @@ public final class Tracer extends BridgeHandler {
     private final WeakIdentityMap<Object, ClientCall> clientCalls = new WeakIdentityMap<Object, ClientCall>(100_000);
     private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<Object, StatementState>(500_000);
     private final WeakIdentityMap<Object, JdbcUrls.DbInfo> connections = new WeakIdentityMap<Object, JdbcUrls.DbInfo>(100_000);
-    private final WeakIdentityMap<Object, SpanRecord> tasks = new WeakIdentityMap<Object, SpanRecord>(100_000);
+    private final WeakIdentityMap<Object, Captured> tasks = new WeakIdentityMap<Object, Captured>(100_000);
     private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
@@ -132,6 +139,7 @@ public final class Tracer extends BridgeHandler {
                 serviceType, method, pathOnly(uri), firstAddress(clientIp), UrlParts.endpoint(host, scheme),
                 parentApp, parentType, thread.getName(), settings.maxEvents);
         current.set(span);
+        lineage.get().reset(null, null);
         stats.started(span, thread);
         return span;
     }
@@ -145,6 +153,7 @@ public final class Tracer extends BridgeHandler {
     public void serverDetach(Object scope) {
         if (scope instanceof SpanRecord && current.get() == scope) {
             current.remove();
+            lineage.get().reset(null, null);
         }
     }
 
@@ -156,6 +165,7 @@ public final class Tracer extends BridgeHandler {
         SpanRecord span = (SpanRecord) scope;
         if (current.get() == span) {
             current.remove();
+            lineage.get().reset(null, null);
         }
         endSpan(span, status, thrown, uriTemplate);
     }
@@ -220,7 +230,7 @@ public final class Tracer extends BridgeHandler {
         long nextSpanId = Ids.newSpanId();
         EventRecord event = null;
         if (span.sampled) {
-            event = span.beginEvent(System.nanoTime(), false);
+            event = begin(span, System.nanoTime());
         }
         UrlParts parts = UrlParts.parse(url);
         if (event != null) {
@@ -295,7 +305,7 @@ public final class Tracer extends BridgeHandler {
         if (!call.headersDone) {
             e.nextSpanId = 0;
         }
-        call.span.endEvent(e, System.nanoTime(), false);
+        call.span.endEvent(e, System.nanoTime());
     }
 
     // ------------------------------------------------------------------ JDBC
@@ -317,12 +327,13 @@ public final class Tracer extends BridgeHandler {
     static final class JdbcCall {
         final SpanRecord span;
         final EventRecord event;
-        final boolean nests;
+        /** This thread's parent row before the call, restored when it ends. */
+        final EventRecord outer;
 
-        JdbcCall(SpanRecord span, EventRecord event, boolean nests) {
+        JdbcCall(SpanRecord span, EventRecord event, EventRecord outer) {
             this.span = span;
             this.event = event;
-            this.nests = nests;
+            this.outer = outer;
         }
     }
 
@@ -400,12 +411,13 @@ public final class Tracer extends BridgeHandler {
         if (depth[0] > 1 || !span.sampled) {
             return NESTED;
         }
-        boolean own = span.isOwnThread();
-        EventRecord e = span.beginEvent(System.nanoTime(), own);
+        EventRecord e = begin(span, System.nanoTime());
         if (e == null) {
             return NESTED;
         }
-        JdbcCall call = new JdbcCall(span, e, own);
+        Lineage l = lineage.get();
+        JdbcCall call = new JdbcCall(span, e, l.parent);
+        l.parent = e; // what the driver does inside the call nests under it
         try {
             describeJdbc(e, statement, method, sql);
         } catch (Throwable t) {
@@ -499,42 +511,138 @@ public final class Tracer extends BridgeHandler {
             call.event.error = true;
             call.event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
         }
-        call.span.endEvent(call.event, System.nanoTime(), call.nests);
+        Lineage l = lineage.get();
+        if (l.parent == call.event) {
+            l.parent = call.outer;
+        }
+        call.span.endEvent(call.event, System.nanoTime());
     }
 
     // ------------------------------------------------------------------ context across threads
 
+    /** Where a thread's next event goes: under its open call, else its task's row, else the entry row. */
+    static final class Lineage {
+        EventRecord parent;
+        AsyncRow async;
+
+        void reset(EventRecord parent, AsyncRow async) {
+            this.parent = parent;
+            this.async = async;
+        }
+    }
+
+    /**
+     * The row of one task run on another thread for a transaction. It is begun only when the task
+     * records something (so idle hand-offs leave no row), under the row that was open where the
+     * task was created; a task created by a task nests under that task's row.
+     */
+    static final class AsyncRow {
+        final SpanRecord span;
+        final EventRecord under;
+        final AsyncRow outer;
+        final long startNanos;
+        final String api;
+        final String threadName;
+        private boolean tried;
+        private EventRecord row;
+
+        AsyncRow(SpanRecord span, EventRecord under, AsyncRow outer, long startNanos, String api, String threadName) {
+            this.span = span;
+            this.under = under;
+            this.outer = outer;
+            this.startNanos = startNanos;
+            this.api = api;
+            this.threadName = threadName;
+        }
+
+        synchronized EventRecord materialize() {
+            if (!tried) {
+                tried = true;
+                EventRecord parent = under != null ? under : outer != null ? outer.materialize() : null;
+                if (parent != null || (under == null && outer == null)) {
+                    row = span.beginEvent(startNanos, parent);
+                }
+                if (row != null) {
+                    row.serviceType = ServiceTypes.ASYNC;
+                    row.api = api;
+                    row.threadName = threadName;
+                }
+            }
+            return row;
+        }
+
+        synchronized EventRecord begun() {
+            return row;
+        }
+    }
+
+    /** What a task carries from the thread that created it. */
+    static final class Captured {
+        final SpanRecord span;
+        final EventRecord under;
+        final AsyncRow outer;
+
+        Captured(SpanRecord span, EventRecord under, AsyncRow outer) {
+            this.span = span;
+            this.under = under;
+            this.outer = outer;
+        }
+    }
+
     /** What a thread had before a task's context was attached. */
     static final class ContextToken {
-        final SpanRecord attached;
+        final AsyncRow attached;
         final SpanRecord previous;
+        final EventRecord previousParent;
+        final AsyncRow previousAsync;
 
-        ContextToken(SpanRecord attached, SpanRecord previous) {
+        ContextToken(AsyncRow attached, SpanRecord previous, EventRecord previousParent, AsyncRow previousAsync) {
             this.attached = attached;
             this.previous = previous;
+            this.previousParent = previousParent;
+            this.previousAsync = previousAsync;
         }
+    }
+
+    /** Begins an event of {@code span} on this thread, at its place in the call tree. */
+    private EventRecord begin(SpanRecord span, long nowNanos) {
+        Lineage l = lineage.get();
+        EventRecord parent = l.parent;
+        if (parent == null && l.async != null && l.async.span == span) {
+            parent = l.async.materialize();
+        }
+        return span.beginEvent(nowNanos, parent);
     }
 
     @Override
     public void contextCapture(Object task) {
         SpanRecord span = current.get();
-        if (span != null && task != null && span.sampled && !span.isFinished()) {
-            tasks.put(task, span);
+        if (span != null && task != null && !span.isFinished()) {
+            // sampled-out transactions travel too, so that calls made by their tasks say so downstream
+            Lineage l = lineage.get();
+            tasks.put(task, new Captured(span, l.parent, l.async));
         }
     }
 
     @Override
     public Object contextAttach(Object task) {
-        SpanRecord span = task == null ? null : tasks.remove(task);
-        if (span == null) {
+        Captured c = task == null ? null : tasks.remove(task);
+        if (c == null) {
             return null;
         }
         SpanRecord previous = current.get();
-        if (previous == span) {
+        if (previous == c.span) {
             return null; // run on the capturing thread itself (e.g. caller-runs)
         }
-        current.set(span);
-        return new ContextToken(span, previous);
+        Lineage l = lineage.get();
+        AsyncRow row = c.span.sampled
+                ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), "Async " + taskName(task),
+                Thread.currentThread().getName())
+                : null;
+        ContextToken token = new ContextToken(row, previous, l.parent, l.async);
+        current.set(c.span);
+        l.reset(null, row);
+        return token;
     }
 
     @Override
@@ -543,11 +651,28 @@ public final class Tracer extends BridgeHandler {
             return;
         }
         ContextToken t = (ContextToken) token;
+        if (t.attached != null) {
+            EventRecord row = t.attached.begun();
+            if (row != null) {
+                t.attached.span.endEvent(row, System.nanoTime());
+            }
+        }
         if (t.previous == null) {
             current.remove();
         } else {
             current.set(t.previous);
         }
+        lineage.get().reset(t.previousParent, t.previousAsync);
+    }
+
+    /** A short stable name for a task's row: its class without package or outer class. */
+    static String taskName(Object task) {
+        String n = task.getClass().getName();
+        if (n.startsWith("io.sightline.agent.bridge.")) {
+            return "Runnable";
+        }
+        int cut = Math.max(n.lastIndexOf('.'), n.lastIndexOf('$'));
+        return n.substring(cut + 1);
     }
 
     // ------------------------------------------------------------------ helpers
