@@ -113,4 +113,12 @@ public class BridgeHandler {
     /** {@code task} finished: restores what this thread had before. */
     public void contextClose(Object token) {
     }
+
+    /**
+     * True when {@code task}, about to be queued on an executor, should carry this thread's
+     * transaction (it is then wrapped, and {@link #contextCapture} is called for the wrapper).
+     */
+    public boolean shouldCarryContext(Runnable task) {
+        return false;
+    }
 }

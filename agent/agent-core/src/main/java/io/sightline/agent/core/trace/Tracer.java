@@ -665,6 +665,25 @@ public final class Tracer extends BridgeHandler {
         lineage.get().reset(t.previousParent, t.previousAsync);
     }
 
+    @Override
+    public boolean shouldCarryContext(Runnable task) {
+        SpanRecord span = current.get();
+        return span != null && !span.isFinished() && !isLibraryInternal(task.getClass().getName());
+    }
+
+    /**
+     * Tasks that HTTP clients, servers and RPC libraries queue for their own machinery (selector
+     * loops, connection pools, dispatchers) belong to no transaction: what they do is recorded by
+     * the client's own plugin, on the caller's transaction.
+     */
+    static boolean isLibraryInternal(String className) {
+        return className.startsWith("jdk.internal.") || className.startsWith("sun.")
+                || className.startsWith("okhttp3.") || className.startsWith("org.apache.hc.")
+                || className.startsWith("org.apache.http.") || className.startsWith("io.netty.")
+                || className.startsWith("io.grpc.") || className.startsWith("org.apache.tomcat.")
+                || className.startsWith("org.apache.catalina.") || className.startsWith("org.apache.coyote.");
+    }
+
     /** A short stable name for a task's row: its class without package or outer class. */
     static String taskName(Object task) {
         String n = task.getClass().getName();
