@@ -130,7 +130,7 @@ public final class AgentStarter {
 
         void start() {
             ClassLoader agentLoader = AgentStarter.class.getClassLoader();
-            Bridge.install(tracer);
+            Bridge.install(Boolean.getBoolean("sightline.test.failHelpers") ? new FailingHandler(tracer) : tracer);
             List<InstrumentationPlugin> plugins = Instrumenter.findPlugins(agentLoader);
             List<String> installed = Instrumenter.install(inst, agentLoader, config, plugins);
             AgentLog.info("plugins: " + installed);
