@@ -52,7 +52,8 @@ public final class AgentStarter {
         quietThirdParty();
         AgentConfig config = AgentConfig.fromEnvironment();
         String agentId = config.agentId();
-        File logFile = AgentLog.init(config.logDir(), agentId, config.logLevel());
+        File logFile = AgentLog.init(config.logDir(), agentId, config.logLevel(), config.logMaxFileKb() * 1024L,
+                config.logFiles());
         String app = config.applicationName();
         if (app == null) {
             String line = "[sightline] " + AgentConfig.APPLICATION_NAME + " (or SIGHTLINE_APPLICATION_NAME) is not set: the agent stays inactive";
