@@ -617,8 +617,9 @@ public final class Tracer extends BridgeHandler {
     @Override
     public void contextCapture(Object task) {
         SpanRecord span = current.get();
-        if (span != null && task != null && !span.isFinished()) {
-            // sampled-out transactions travel too, so that calls made by their tasks say so downstream
+        // sampled-out transactions travel too, so that calls made by their tasks say so downstream;
+        // tasks created while an HTTP client call runs on this thread are the library's own
+        if (span != null && task != null && !span.isFinished() && clientDepth.get()[0] == 0) {
             Lineage l = lineage.get();
             tasks.put(task, new Captured(span, l.parent, l.async));
         }
@@ -668,7 +669,8 @@ public final class Tracer extends BridgeHandler {
     @Override
     public boolean shouldCarryContext(Runnable task) {
         SpanRecord span = current.get();
-        return span != null && !span.isFinished() && !isLibraryInternal(task.getClass().getName());
+        return span != null && !span.isFinished() && clientDepth.get()[0] == 0
+                && !isLibraryInternal(task.getClass().getName());
     }
 
     /**

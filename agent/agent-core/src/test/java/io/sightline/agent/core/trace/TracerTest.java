@@ -349,4 +349,20 @@ class TracerTest {
         assertThat(headers[0][1]).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").endsWith("-00");
         assertThat(backlog.size()).isZero();
     }
+
+    @Test
+    void tasksQueuedByAClientLibraryDuringItsCallCarryNothing() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object call = t.httpClientEnter(new Object(), "L", "GET", "http://h:1/", false);
+        Object internal = new Object();
+        t.contextCapture(internal); // e.g. a selector task the client creates inside its send
+        assertThat(t.shouldCarryContext(() -> { })).isFalse();
+        t.httpClientExit(call, 200, null, true);
+        assertThat(t.contextAttach(internal)).isNull();
+        assertThat(t.shouldCarryContext(() -> { })).isTrue();
+        assertThat(Tracer.isLibraryInternal("okhttp3.internal.connection.RealCall$AsyncCall")).isTrue();
+        assertThat(Tracer.isLibraryInternal("com.example.Work")).isFalse();
+        t.serverExit(scope, 200, null, null);
+    }
 }
