@@ -30,12 +30,14 @@ class SafetyIT {
 
     @Test
     void helpersAndSenderThatThrowNeverReachTheApplication() throws Exception {
+        java.nio.file.Path logDir = Files.createTempDirectory("sightline-it-log");
         try (TestCollector collector = TestCollector.start();
              Downstream downstream = new Downstream();
              ForkedJvm jvm = app()
                      .property("sightline.applicationName", "it-failing")
+                     .property("sightline.agentId", "it-failing-1")
                      .property("sightline.collector", collector.address())
-                     .property("sightline.log.dir", Files.createTempDirectory("sightline-it-log"))
+                     .property("sightline.log.dir", logDir)
                      .property("sightline.test.failHelpers", "true")
                      .start()) {
             String base = "http://127.0.0.1:" + jvm.awaitLine("READY", WAIT);
@@ -52,6 +54,9 @@ class SafetyIT {
             // Tomcat logs the /fail exceptions on stderr; nothing there is the agent's
             assertThat(jvm.stderr()).noneMatch(l -> l.contains("failHelpers") || l.contains("[sightline]")
                     || (l.contains("io.sightline.agent.") && !l.contains("io.sightline.agent.it.")));
+            // the hook was on: the sender's failures are in the agent's own log
+            assertThat(Files.readString(logDir.resolve("it-failing-1.log")))
+                    .contains("sightline.test.failHelpers: sender step");
         }
     }
 
