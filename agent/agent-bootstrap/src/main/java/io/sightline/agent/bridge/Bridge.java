@@ -139,4 +139,23 @@ public final class Bridge {
     public static void poolUnregister(Object pool) {
         handler.poolUnregister(pool);
     }
+
+    /**
+     * A plain Runnable is about to be queued on a JDK executor: returns a {@link ContextRunnable}
+     * carrying the current transaction, or {@code task} itself when there is none or the task
+     * carries context by other means (FutureTask, ForkJoinTask).
+     */
+    public static Runnable wrapTask(Runnable task) {
+        if (task == null || task instanceof ContextRunnable || task instanceof java.util.concurrent.Future
+                || task instanceof java.util.concurrent.ForkJoinTask) {
+            return task;
+        }
+        BridgeHandler h = handler;
+        if (!h.shouldCarryContext(task)) {
+            return task;
+        }
+        ContextRunnable wrapped = new ContextRunnable(task);
+        h.contextCapture(wrapped);
+        return wrapped;
+    }
 }

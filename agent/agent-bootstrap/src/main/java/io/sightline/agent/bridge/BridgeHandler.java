@@ -153,4 +153,12 @@ public class BridgeHandler {
     /** A connection pool shut down. */
     public void poolUnregister(Object pool) {
     }
+
+    /**
+     * True when {@code task}, about to be queued on an executor, should carry this thread's
+     * transaction (it is then wrapped, and {@link #contextCapture} is called for the wrapper).
+     */
+    public boolean shouldCarryContext(Runnable task) {
+        return false;
+    }
 }

@@ -52,7 +52,8 @@ public final class AgentStarter {
         quietThirdParty();
         AgentConfig config = AgentConfig.fromEnvironment();
         String agentId = config.agentId();
-        File logFile = AgentLog.init(config.logDir(), agentId, config.logLevel());
+        File logFile = AgentLog.init(config.logDir(), agentId, config.logLevel(), config.logMaxFileKb() * 1024L,
+                config.logFiles());
         String app = config.applicationName();
         if (app == null) {
             String line = "[sightline] " + AgentConfig.APPLICATION_NAME + " (or SIGHTLINE_APPLICATION_NAME) is not set: the agent stays inactive";
@@ -135,7 +136,7 @@ public final class AgentStarter {
 
         void start() {
             ClassLoader agentLoader = AgentStarter.class.getClassLoader();
-            Bridge.install(tracer);
+            Bridge.install(Boolean.getBoolean("sightline.test.failHelpers") ? new FailingHandler(tracer) : tracer);
             List<InstrumentationPlugin> plugins = Instrumenter.findPlugins(agentLoader);
             final List<String> installed = Instrumenter.install(inst, agentLoader, config, plugins);
             AgentLog.info("plugins: " + installed);

@@ -76,11 +76,15 @@ class DistJarIT {
                      .property("sightline.applicationName", "it-own")
                      .property("sightline.collector", "127.0.0.1:1")
                      .property("sightline.log.dir", Files.createTempDirectory("sightline-it-log"))
-                     .classpath(ForkedJvm.classpath("byte-buddy-", "grpc-api", "grpc-core", "guava", "failureaccess"))
+                     .classpath(ForkedJvm.classpath("byte-buddy-", "grpc-", "guava", "failureaccess", "protobuf-java",
+                             "proto-google-common-protos", "perfmark"))
                      .main(OwnLibrariesApp.class.getName(), downstream.url("/ok"))
                      .start()) {
             assertThat(app.waitFor(Duration.ofSeconds(30))).isZero();
-            assertThat(app.stdout()).containsExactly("BYTEBUDDY made by the app's ByteBuddy true", "GRPC true", "HTTP 200", "DONE");
+            assertThat(app.stdout()).containsExactly("BYTEBUDDY made by the app's ByteBuddy true", "GRPC true",
+                    "GRPC CALL app true true", "HTTP 200", "DONE");
+            // silent: not a line of the agent's on either stream
+            assertThat(app.stderr()).isEmpty();
             // outside a transaction nothing is recorded or propagated
             assertThat(downstream.received.get(0).header("traceparent")).isNull();
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import io.sightline.agent.it.apps.SpringBootApp;
 import io.sightline.agent.testing.ForkedJvm;
 import io.sightline.agent.testing.TestCollector;
+import io.sightline.protocol.TraceIds;
 import io.sightline.protocol.v1.Span;
 
 /** Spring Boot 3 on embedded Tomcat: URI templates, and an exception handled by the /error dispatch. */
@@ -19,6 +20,7 @@ class SpringBootIT {
     @Test
     void templatesAndErrorDispatch() throws Exception {
         try (TestCollector collector = TestCollector.start();
+             Downstream downstream = new Downstream();
              ForkedJvm app = ForkedJvm.builder().withAgent()
                      .property("sightline.applicationName", "it-boot")
                      .property("sightline.collector", collector.address())
@@ -47,6 +49,18 @@ class SpringBootIT {
             collector.awaitSpan("/owners/9", WAIT);
             assertThat(collector.spans()).noneMatch(s -> s.getUri().equals("/error"));
             assertThat(collector.spans().stream().filter(s -> s.getTraceId().equals(failed.getTraceId()))).hasSize(1);
+
+            // @Async: the call runs on Spring's task executor, in an ASYNC row of the request's transaction
+            assertThat(Http.get(base + "/async-call?target=" + downstream.url("/from-async")).body()).isEqualTo("async 200");
+            Span async = collector.awaitSpan("/async-call", WAIT);
+            assertThat(async.getEventsList()).extracting(e -> e.getDepth() + " " + e.getServiceType() + " "
+                    + collector.metadata(e.getApiId()) + " " + e.getArgument())
+                    .containsExactly("1 ASYNC Async AsyncSupply ",
+                            "2 HTTP_CLIENT HttpURLConnection GET " + downstream.url("/from-async"));
+            assertThat(async.getEvents(0).getThreadName()).startsWith("task-");
+            assertThat(async.getEvents(1).getThreadName()).startsWith("task-");
+            assertThat(downstream.received.get(0).header("traceparent"))
+                    .startsWith("00-" + TraceIds.hex(async.getTraceId().toByteArray()) + "-");
         }
     }
 }

@@ -82,9 +82,14 @@ public final class ForkedJvm implements AutoCloseable {
         return new Builder();
     }
 
-    /** Waits for a stdout line starting with {@code prefix}; returns the rest of the line. */
+    /**
+     * Waits for a stdout line starting with {@code prefix}; returns the rest of the line. The wait
+     * is at least {@code it.minWaitSeconds} (default 90): JVMs start slowly on a busy shared
+     * machine, and a child that dies fails at once anyway.
+     */
     public String awaitLine(String prefix, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration floor = Duration.ofSeconds(Long.getLong("it.minWaitSeconds", 90));
+        long deadline = System.nanoTime() + (timeout.compareTo(floor) < 0 ? floor : timeout).toNanos();
         while (true) {
             for (String line : stdout) {
                 if (line.startsWith(prefix)) {

@@ -101,8 +101,14 @@ public final class GrpcExporter implements Exporter {
             JulBridge.install();
             eventLoop = new NioEventLoopGroup(1, DaemonThreads.factory("sightline-grpc-io"));
             executor = Executors.newCachedThreadPool(DaemonThreads.factory("sightline-grpc"));
+            // test hook (never set in production): the sender fails every other step and must recover
+            boolean failSteps = Boolean.getBoolean("sightline.test.failHelpers");
+            int steps = 0;
             while (!stopping) {
                 try {
+                    if (failSteps && steps++ % 2 == 0) {
+                        throw new IllegalStateException("sightline.test.failHelpers: sender step");
+                    }
                     step();
                 } catch (InterruptedException e) {
                     if (stopping) {

@@ -104,15 +104,15 @@ class SpanBatchWriterTest {
         SpanRecord s = new SpanRecord(new byte[] {(byte) n, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, (byte) 0x80},
                 -5L - n, 1234567L, true, 1_700_000_000_123_456L + n, now - 5_000_000, "TOMCAT", "POST", "/orders/" + n,
                 "10.0.0.1", "shop:8080", "gateway", "TOMCAT", "http-nio-8080-exec-" + n, 2000);
-        EventRecord sql = s.beginEvent(now - 4_000_000, true);
+        EventRecord sql = s.beginEvent(now - 4_000_000, null);
         sql.serviceType = "H2";
         sql.api = "PreparedStatement.executeQuery";
         sql.sql = "select name from items where id = ?";
         sql.destination = "bench";
         sql.bindValues = Arrays.asList("42", null, "", "Zürich \u2603 \uD83D\uDE00");
         sql.truncated = true;
-        s.endEvent(sql, now - 3_000_000, true);
-        EventRecord http = s.beginEvent(now - 2_000_000, false);
+        s.endEvent(sql, now - 3_000_000);
+        EventRecord http = s.beginEvent(now - 2_000_000, null);
         http.serviceType = "HTTP_CLIENT";
         http.api = "HttpURLConnection GET";
         http.destination = "inventory:8081";
@@ -122,14 +122,14 @@ class SpanBatchWriterTest {
         http.nextSpanId = Long.MIN_VALUE + n;
         http.threadName = "pool-1-thread-1";
         http.exception = ExceptionRecord.of(new java.io.IOException("Server returned 503"), 5);
-        s.endEvent(http, now - 1_000_000, false);
-        EventRecord failed = s.beginEvent(now - 900_000, true);
+        s.endEvent(http, now - 1_000_000);
+        EventRecord failed = s.beginEvent(now - 900_000, null);
         failed.serviceType = "H2";
         failed.api = "PreparedStatement.executeQuery";
         failed.sql = "select name from items where id = ?";
         failed.exception = ExceptionRecord.of(new IllegalStateException(), 5);
         failed.error = true;
-        s.endEvent(failed, now, true);
+        s.endEvent(failed, now);
         s.status = 500;
         s.error = true;
         s.uriTemplate = "/orders/{id}";

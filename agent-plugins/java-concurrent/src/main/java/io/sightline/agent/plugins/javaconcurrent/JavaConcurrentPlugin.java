@@ -5,17 +5,21 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 
 import io.sightline.agent.plugin.AdviceTarget;
 import io.sightline.agent.plugin.InstrumentationPlugin;
 import io.sightline.agent.plugin.TypeInstrumentation;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 
-/** Context propagation into FutureTask and CompletableFuture's async tasks (JDK classes). */
+/**
+ * Context propagation into work handed to other threads: FutureTask (submit, schedule),
+ * CompletableFuture async stages, and plain Runnables queued on JDK executors (JDK classes).
+ */
 public final class JavaConcurrentPlugin implements InstrumentationPlugin {
     @Override
     public String name() {
@@ -24,13 +28,41 @@ public final class JavaConcurrentPlugin implements InstrumentationPlugin {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Collections.<TypeInstrumentation>singletonList(new TypeInstrumentation() {
+        return Arrays.asList(
+                // tasks that carry the transaction of the thread that created them
+                tasks(namedOneOf("java.util.concurrent.FutureTask",
+                        "java.util.concurrent.CompletableFuture$AsyncSupply",
+                        "java.util.concurrent.CompletableFuture$AsyncRun"), named("run").and(takesArguments(0))),
+                // thenApplyAsync & co: the stage is created where the pipeline is set up and runs
+                // through run() (an executor) or exec() (a ForkJoinPool)
+                tasks(named("java.util.concurrent.CompletableFuture$Completion"),
+                        namedOneOf("run", "exec").and(takesArguments(0))),
+                // execute(Runnable) with a plain Runnable: wrapped
+                new TypeInstrumentation() {
+                    @Override
+                    public ElementMatcher<TypeDescription> typeMatcher() {
+                        return namedOneOf("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool");
+                    }
+
+                    @Override
+                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                        return null;
+                    }
+
+                    @Override
+                    public void transform(AdviceTarget target) {
+                        target.advice(named("execute").and(takesArguments(Runnable.class)),
+                                "io.sightline.agent.plugins.javaconcurrent.ExecuteAdvice");
+                    }
+                });
+    }
+
+    private static TypeInstrumentation tasks(final ElementMatcher.Junction<TypeDescription> types,
+                                             final ElementMatcher.Junction<MethodDescription> run) {
+        return new TypeInstrumentation() {
             @Override
             public ElementMatcher<TypeDescription> typeMatcher() {
-                return namedOneOf("java.util.concurrent.FutureTask",
-                        "java.util.concurrent.CompletableFuture$AsyncSupply",
-                        "java.util.concurrent.CompletableFuture$AsyncRun")
-                        .and(ElementMatchers.<TypeDescription>declaresMethod(named("run").and(takesArguments(0))));
+                return types.and(ElementMatchers.<TypeDescription>declaresMethod(run));
             }
 
             @Override
@@ -41,8 +73,8 @@ public final class JavaConcurrentPlugin implements InstrumentationPlugin {
             @Override
             public void transform(AdviceTarget target) {
                 target.advice(isConstructor(), "io.sightline.agent.plugins.javaconcurrent.CaptureAdvice");
-                target.advice(named("run").and(takesArguments(0)), "io.sightline.agent.plugins.javaconcurrent.RunAdvice");
+                target.advice(run, "io.sightline.agent.plugins.javaconcurrent.RunAdvice");
             }
-        });
+        };
     }
 }

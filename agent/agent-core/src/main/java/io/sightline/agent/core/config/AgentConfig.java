@@ -36,6 +36,8 @@ public final class AgentConfig {
     public static final String PING_INTERVAL = "sightline.ping.intervalMillis";
     public static final String LOG_DIR = "sightline.log.dir";
     public static final String LOG_LEVEL = "sightline.log.level";
+    public static final String LOG_MAX_KB = "sightline.log.maxFileKb";
+    public static final String LOG_FILES = "sightline.log.files";
     public static final String CLIENT_IP_HEADER = "sightline.http.clientIpHeader";
     public static final String DEFAULT_COLLECTOR = "127.0.0.1:9991";
 
@@ -153,6 +155,8 @@ public final class AgentConfig {
         checkInt(out, SPAN_MAX_EVENTS, 1, 100_000);
         checkInt(out, JDBC_MAX_SQL_LENGTH, 16, 1_000_000);
         checkInt(out, JDBC_MAX_BIND_VALUE_LENGTH, 4, 100_000);
+        checkInt(out, LOG_MAX_KB, 1, 1_048_576);
+        checkInt(out, LOG_FILES, 1, 100);
         for (String address : rawCollectors()) {
             if (parseAddress(address) == null) {
                 out.add(COLLECTOR + ": '" + address + "' is not host:port");
@@ -288,6 +292,16 @@ public final class AgentConfig {
     public File logDir() {
         String dir = get(LOG_DIR);
         return dir != null ? new File(dir) : new File(System.getProperty("java.io.tmpdir"), "sightline-agent");
+    }
+
+    /** Size of one log file before rotation, KB (default 10 MB). */
+    public int logMaxFileKb() {
+        return getInt(LOG_MAX_KB, 10_240, 1, 1_048_576);
+    }
+
+    /** Rotated log files kept beside the current one. */
+    public int logFiles() {
+        return getInt(LOG_FILES, 3, 1, 100);
     }
 
     public String logLevel() {

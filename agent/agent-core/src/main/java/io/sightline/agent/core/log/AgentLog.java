@@ -17,23 +17,38 @@ import java.util.Date;
 public final class AgentLog {
     public enum Level { DEBUG, INFO, WARN, ERROR, OFF }
 
-    private static final long MAX_BYTES = 10L * 1024 * 1024;
-    private static final int KEEP = 3;
+    /** Default size of one log file before it is rotated. */
+    public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
+    /** Default number of rotated files kept beside the current one. */
+    public static final int DEFAULT_FILES = 3;
 
     private static volatile AgentLog instance;
 
     private final File file;
     private final Level threshold;
+    private final long maxBytes;
+    private final int keep;
     private OutputStream out;
     private long written;
 
-    private AgentLog(File file, Level threshold) {
+    private AgentLog(File file, Level threshold, long maxBytes, int keep) {
         this.file = file;
         this.threshold = threshold;
+        this.maxBytes = Math.max(1024, maxBytes);
+        this.keep = Math.max(1, keep);
     }
 
     /** Opens the log file {@code dir/<agentId>.log}; returns the file, or null when it could not be opened. */
-    public static synchronized File init(File dir, String agentId, String level) {
+    public static File init(File dir, String agentId, String level) {
+        return init(dir, agentId, level, DEFAULT_MAX_BYTES, DEFAULT_FILES);
+    }
+
+    /**
+     * Opens the log file {@code dir/<agentId>.log}, rotated when it would pass {@code maxBytes}
+     * into {@code .1} ... {@code .<files>} (the oldest deleted); returns the file, or null when it
+     * could not be opened.
+     */
+    public static synchronized File init(File dir, String agentId, String level, long maxBytes, int files) {
         Level threshold;
         try {
             threshold = Level.valueOf(level);
@@ -41,7 +56,7 @@ public final class AgentLog {
             threshold = Level.INFO;
         }
         File f = new File(dir, safeFileName(agentId) + ".log");
-        AgentLog log = new AgentLog(f, threshold);
+        AgentLog log = new AgentLog(f, threshold, maxBytes, files);
         try {
             dir.mkdirs();
             log.open();
@@ -112,7 +127,7 @@ public final class AgentLog {
     private synchronized void write(String text) {
         try {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            if (written + bytes.length > MAX_BYTES) {
+            if (written > 0 && written + bytes.length > maxBytes) {
                 rotate();
             }
             out.write(bytes);
@@ -125,7 +140,8 @@ public final class AgentLog {
 
     private void rotate() throws IOException {
         out.close();
-        for (int i = KEEP - 1; i >= 1; i--) {
+        new File(file.getPath() + "." + keep).delete();
+        for (int i = keep - 1; i >= 1; i--) {
             File from = new File(file.getPath() + "." + i);
             File to = new File(file.getPath() + "." + (i + 1));
             if (from.exists()) {

@@ -4,9 +4,16 @@ import java.util.List;
 
 /** One timed call inside a span, as recorded on the application's threads. */
 public final class EventRecord {
-    public final int sequence;
-    public final int depth;
+    /** Order in the span's call tree (depth first, siblings by start); set when the span finishes. */
+    public int sequence;
+    /** Depth below the span's entry row (1 = called by the entry); set when the span finishes. */
+    public int depth;
     final long startNanos;
+    /** The row this call ran under; null for the span's entry row. */
+    final EventRecord parent;
+    /** Order in which events were begun, to break ties between siblings started in the same nanosecond. */
+    final int begun;
+    boolean ended;
     public int startOffset;
     public int elapsed;
     public String serviceType;
@@ -22,13 +29,13 @@ public final class EventRecord {
     public long nextSpanId;
     public String threadName;
     public boolean truncated;
-    /** For a JDBC call in progress, whose scope is the event itself: its span and whether it nests. */
+    /** For a JDBC call in progress, whose scope is the event itself: its span and the row it nests under. */
     transient SpanRecord span;
-    transient boolean nests;
+    transient EventRecord outer;
 
-    EventRecord(int sequence, int depth, long startNanos) {
-        this.sequence = sequence;
-        this.depth = depth;
+    EventRecord(int begun, EventRecord parent, long startNanos) {
+        this.begun = begun;
+        this.parent = parent;
         this.startNanos = startNanos;
     }
 }

@@ -3,17 +3,25 @@ package io.sightline.agent.core.trace;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+
+import io.sightline.protocol.ServiceTypes;
 
 /**
  * One agent's handling of one incoming request. Built on the request thread; once
  * {@link #finish} has run it no longer changes and belongs to the sender.
  */
 public final class SpanRecord {
-    private static final Comparator<EventRecord> BY_SEQUENCE = new Comparator<EventRecord>() {
+    private static final Comparator<EventRecord> BY_START = new Comparator<EventRecord>() {
         @Override
         public int compare(EventRecord a, EventRecord b) {
-            return a.sequence < b.sequence ? -1 : a.sequence == b.sequence ? 0 : 1;
+            long d = a.startNanos - b.startNanos;
+            if (d != 0) {
+                return d < 0 ? -1 : 1;
+            }
+            return a.begun < b.begun ? -1 : a.begun == b.begun ? 0 : 1;
         }
     };
 
@@ -41,10 +49,11 @@ public final class SpanRecord {
     public ExceptionRecord exception;
     public int elapsed;
 
+    /** Events begun so far, in the order they began (until the span finishes). */
+    private final List<EventRecord> begun = new ArrayList<EventRecord>();
+    /** The recorded events in call-tree order, once finished. */
     private final List<EventRecord> events = new ArrayList<EventRecord>();
     private int droppedEvents;
-    private int sequence;
-    private int depth;
     private boolean finished;
     private String spanIdHex;
 
@@ -70,47 +79,89 @@ public final class SpanRecord {
     }
 
     /**
-     * Starts an event; null when the span is over or has reached its event limit (the event is
-     * then counted as dropped). A nesting event raises the depth of events started before it ends.
+     * Starts an event under {@code parent} (null: under the entry row); null when the span is over
+     * or has reached its event limit (the event is then counted as dropped).
      */
-    public synchronized EventRecord beginEvent(long nowNanos, boolean nests) {
+    public synchronized EventRecord beginEvent(long nowNanos, EventRecord parent) {
         if (finished) {
             return null;
         }
-        if (sequence >= maxEvents) {
+        if (begun.size() >= maxEvents) {
             droppedEvents++;
             return null;
         }
-        EventRecord e = new EventRecord(++sequence, depth + 1, nowNanos);
+        EventRecord e = new EventRecord(begun.size(), parent, nowNanos);
         e.startOffset = (int) Math.max(0, (nowNanos - startNanos) / 1_000_000L);
-        if (nests) {
-            depth++;
-        }
+        begun.add(e);
         return e;
     }
 
     /** Ends an event begun with {@link #beginEvent}; returns false when the span was already over. */
-    public synchronized boolean endEvent(EventRecord e, long nowNanos, boolean nested) {
-        if (nested && depth > 0) {
-            depth--;
-        }
-        if (finished) {
+    public synchronized boolean endEvent(EventRecord e, long nowNanos) {
+        if (finished || e.ended) {
             return false;
         }
         e.elapsed = (int) Math.max(0, (nowNanos - e.startNanos) / 1_000_000L);
-        events.add(e);
+        e.ended = true;
         return true;
     }
 
-    /** Ends the span; returns false if it was already over. */
+    /**
+     * Ends the span; returns false if it was already over. Events still running are left out,
+     * except rows of work handed to other threads ({@code ASYNC}), which end with the span; what
+     * ran under a left-out event moves up to the nearest row that stays. The events are then put
+     * in call-tree order: depth first, siblings by start time.
+     */
     public synchronized boolean finish(long nowNanos) {
         if (finished) {
             return false;
         }
         finished = true;
         elapsed = (int) Math.max(0, (nowNanos - startNanos) / 1_000_000L);
-        Collections.sort(events, BY_SEQUENCE);
+        Map<EventRecord, List<EventRecord>> children = new IdentityHashMap<EventRecord, List<EventRecord>>();
+        List<EventRecord> top = new ArrayList<EventRecord>();
+        for (EventRecord e : begun) {
+            if (!e.ended && ServiceTypes.ASYNC.equals(e.serviceType)) {
+                e.elapsed = (int) Math.max(0, (nowNanos - e.startNanos) / 1_000_000L);
+                e.ended = true;
+            }
+        }
+        for (EventRecord e : begun) {
+            if (!e.ended) {
+                continue;
+            }
+            EventRecord p = e.parent;
+            while (p != null && !p.ended) {
+                p = p.parent;
+            }
+            if (p == null) {
+                top.add(e);
+            } else {
+                List<EventRecord> c = children.get(p);
+                if (c == null) {
+                    c = new ArrayList<EventRecord>();
+                    children.put(p, c);
+                }
+                c.add(e);
+            }
+        }
+        events.clear();
+        order(top, 1, children);
+        begun.clear();
         return true;
+    }
+
+    private void order(List<EventRecord> siblings, int depth, Map<EventRecord, List<EventRecord>> children) {
+        Collections.sort(siblings, BY_START);
+        for (EventRecord e : siblings) {
+            e.sequence = events.size() + 1;
+            e.depth = depth;
+            events.add(e);
+            List<EventRecord> c = children.get(e);
+            if (c != null) {
+                order(c, depth + 1, children);
+            }
+        }
     }
 
     public synchronized boolean isFinished() {

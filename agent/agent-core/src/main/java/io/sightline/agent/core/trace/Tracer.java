@@ -53,6 +53,13 @@ public final class Tracer extends BridgeHandler {
     private final MicroClock clock = new MicroClock();
 
     private final ThreadLocal<SpanRecord> current = new ThreadLocal<SpanRecord>();
+    /** Where this thread's next event goes in the call tree. */
+    private final ThreadLocal<Lineage> lineage = new ThreadLocal<Lineage>() {
+        @Override
+        protected Lineage initialValue() {
+            return new Lineage();
+        }
+    };
     private final ThreadLocal<int[]> clientDepth = new ThreadLocal<int[]>() {
         @Override
         protected int[] initialValue() {
@@ -69,7 +76,7 @@ public final class Tracer extends BridgeHandler {
     private final WeakIdentityMap<Object, ClientCall> clientCalls = new WeakIdentityMap<Object, ClientCall>(100_000);
     private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<Object, StatementState>(500_000);
     private final WeakIdentityMap<Object, JdbcUrls.DbInfo> connections = new WeakIdentityMap<Object, JdbcUrls.DbInfo>(100_000);
-    private final WeakIdentityMap<Object, SpanRecord> tasks = new WeakIdentityMap<Object, SpanRecord>(100_000);
+    private final WeakIdentityMap<Object, Captured> tasks = new WeakIdentityMap<Object, Captured>(100_000);
     /** Normalised SQL by original text, one map per quoting dialect (no key built per call). */
     private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
     private final ConcurrentHashMap<String, String> mysqlSqlCache = new ConcurrentHashMap<String, String>();
@@ -146,6 +153,7 @@ public final class Tracer extends BridgeHandler {
                 serviceType, method, pathOnly(uri), firstAddress(clientIp), UrlParts.endpoint(host, scheme),
                 parentApp, parentType, thread.getName(), settings.maxEvents);
         current.set(span);
+        lineage.get().reset(null, null);
         stats.started(span, thread);
         return span;
     }
@@ -159,6 +167,7 @@ public final class Tracer extends BridgeHandler {
     public void serverDetach(Object scope) {
         if (scope instanceof SpanRecord && current.get() == scope) {
             current.set(null); // keeps the thread's map entry: no new one per request
+            lineage.get().reset(null, null);
         }
     }
 
@@ -170,6 +179,7 @@ public final class Tracer extends BridgeHandler {
         SpanRecord span = (SpanRecord) scope;
         if (current.get() == span) {
             current.set(null); // keeps the thread's map entry: no new one per request
+            lineage.get().reset(null, null);
         }
         endSpan(span, status, thrown, uriTemplate);
     }
@@ -234,7 +244,7 @@ public final class Tracer extends BridgeHandler {
         long nextSpanId = Ids.newSpanId();
         EventRecord event = null;
         if (span.sampled) {
-            event = span.beginEvent(System.nanoTime(), false);
+            event = begin(span, System.nanoTime());
         }
         UrlParts parts = UrlParts.parse(url);
         if (event != null) {
@@ -345,7 +355,7 @@ public final class Tracer extends BridgeHandler {
         if (!call.headersDone) {
             e.nextSpanId = 0;
         }
-        call.span.endEvent(e, System.nanoTime(), false);
+        call.span.endEvent(e, System.nanoTime());
     }
 
     // ------------------------------------------------------------------ JDBC
@@ -459,14 +469,15 @@ public final class Tracer extends BridgeHandler {
         if (depth[0] > 1 || !span.sampled) {
             return NESTED;
         }
-        boolean own = span.isOwnThread();
-        EventRecord e = span.beginEvent(System.nanoTime(), own);
+        EventRecord e = begin(span, System.nanoTime());
         if (e == null) {
             return NESTED;
         }
-        // the event itself is the scope (it knows its span and whether it nests): nothing more per call
+        // the event itself is the scope (it knows its span and the parent row it replaced)
+        Lineage l = lineage.get();
         e.span = span;
-        e.nests = own;
+        e.outer = l.parent;
+        l.parent = e; // what the driver does inside the call nests under it
         try {
             describeJdbc(e, statement, method, sql);
         } catch (Throwable t) {
@@ -585,43 +596,151 @@ public final class Tracer extends BridgeHandler {
             event.error = true;
             event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
         }
-        if (event.span != null) {
-            event.span.endEvent(event, System.nanoTime(), event.nests);
+        Lineage l = lineage.get();
+        if (l.parent == event) {
+            l.parent = event.outer;
+        }
+        event.outer = null;
+        SpanRecord span = event.span;
+        if (span != null) {
+            event.span = null;
+            span.endEvent(event, System.nanoTime());
         }
     }
 
     // ------------------------------------------------------------------ context across threads
 
+    /** Where a thread's next event goes: under its open call, else its task's row, else the entry row. */
+    static final class Lineage {
+        EventRecord parent;
+        AsyncRow async;
+
+        void reset(EventRecord parent, AsyncRow async) {
+            this.parent = parent;
+            this.async = async;
+        }
+    }
+
+    /**
+     * The row of one task run on another thread for a transaction. It is begun only when the task
+     * records something (so idle hand-offs leave no row), under the row that was open where the
+     * task was created; a task created by a task nests under that task's row.
+     */
+    static final class AsyncRow {
+        final SpanRecord span;
+        final EventRecord under;
+        final AsyncRow outer;
+        final long startNanos;
+        final String api;
+        final String threadName;
+        private boolean tried;
+        private EventRecord row;
+
+        AsyncRow(SpanRecord span, EventRecord under, AsyncRow outer, long startNanos, String api, String threadName) {
+            this.span = span;
+            this.under = under;
+            this.outer = outer;
+            this.startNanos = startNanos;
+            this.api = api;
+            this.threadName = threadName;
+        }
+
+        synchronized EventRecord materialize() {
+            if (!tried) {
+                tried = true;
+                EventRecord parent = under != null ? under : outer != null ? outer.materialize() : null;
+                if (parent != null || (under == null && outer == null)) {
+                    row = span.beginEvent(startNanos, parent);
+                }
+                if (row != null) {
+                    row.serviceType = ServiceTypes.ASYNC;
+                    row.api = api;
+                    row.threadName = threadName;
+                }
+            }
+            return row;
+        }
+
+        synchronized EventRecord begun() {
+            return row;
+        }
+    }
+
+    /** What a task carries from the thread that created it. */
+    static final class Captured {
+        final SpanRecord span;
+        final EventRecord under;
+        final AsyncRow outer;
+
+        Captured(SpanRecord span, EventRecord under, AsyncRow outer) {
+            this.span = span;
+            this.under = under;
+            this.outer = outer;
+        }
+    }
+
     /** What a thread had before a task's context was attached. */
     static final class ContextToken {
-        final SpanRecord attached;
+        final AsyncRow attached;
         final SpanRecord previous;
+        final EventRecord previousParent;
+        final AsyncRow previousAsync;
 
-        ContextToken(SpanRecord attached, SpanRecord previous) {
+        ContextToken(AsyncRow attached, SpanRecord previous, EventRecord previousParent, AsyncRow previousAsync) {
             this.attached = attached;
             this.previous = previous;
+            this.previousParent = previousParent;
+            this.previousAsync = previousAsync;
         }
+    }
+
+    /** Begins an event of {@code span} on this thread, at its place in the call tree. */
+    private EventRecord begin(SpanRecord span, long nowNanos) {
+        Lineage l = lineage.get();
+        EventRecord parent = l.parent;
+        if (parent == null && l.async != null && l.async.span == span) {
+            parent = l.async.materialize();
+        }
+        return span.beginEvent(nowNanos, parent);
     }
 
     @Override
     public void contextCapture(Object task) {
         SpanRecord span = current.get();
+        // sampled-out transactions travel too, so that calls made by their tasks say so downstream;
         // tasks created while a client library runs a call on this thread are the library's
         // own (selector, dispatcher, IO reactor work): they don't belong to the transaction
-        if (span != null && task != null && span.sampled && !span.isFinished() && clientDepth.get()[0] == 0) {
-            tasks.put(task, span);
+        if (span != null && task != null && !span.isFinished() && clientDepth.get()[0] == 0) {
+            Lineage l = lineage.get();
+            tasks.put(task, new Captured(span, l.parent, l.async));
         }
     }
 
     @Override
     public Object contextAttach(Object task) {
-        SpanRecord span = task == null ? null : tasks.remove(task);
-        return span == null ? null : attachSpan(span);
+        Captured c = task == null ? null : tasks.remove(task);
+        if (c == null || c.span.isFinished()) {
+            return null; // a task that starts after its transaction ended belongs to nothing
+        }
+        SpanRecord previous = current.get();
+        if (previous == c.span) {
+            return null; // run on the capturing thread itself (e.g. caller-runs)
+        }
+        Lineage l = lineage.get();
+        AsyncRow row = c.span.sampled
+                ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), "Async " + taskName(task),
+                Thread.currentThread().getName())
+                : null;
+        ContextToken token = new ContextToken(row, previous, l.parent, l.async);
+        current.set(c.span);
+        l.reset(null, row);
+        return token;
     }
 
     /**
-     * Makes {@code span} current on this thread until {@link #contextClose}; null (nothing to
-     * close) when it is already current or already over.
+     * Makes {@code span} current on this thread until {@link #contextClose}, at the top of its
+     * call tree (an HTTP client's callback or continuation); null (nothing to close) when it is
+     * already current or already over.
      */
     Object attachSpan(SpanRecord span) {
         if (span == null || span.isFinished()) {
@@ -629,10 +748,13 @@ public final class Tracer extends BridgeHandler {
         }
         SpanRecord previous = current.get();
         if (previous == span) {
-            return null; // run on the capturing thread itself (e.g. caller-runs)
+            return null;
         }
+        Lineage l = lineage.get();
+        ContextToken token = new ContextToken(null, previous, l.parent, l.async);
         current.set(span);
-        return new ContextToken(span, previous);
+        l.reset(null, null);
+        return token;
     }
 
     @Override
@@ -641,11 +763,48 @@ public final class Tracer extends BridgeHandler {
             return;
         }
         ContextToken t = (ContextToken) token;
+        if (t.attached != null) {
+            EventRecord row = t.attached.begun();
+            if (row != null) {
+                t.attached.span.endEvent(row, System.nanoTime());
+            }
+        }
         if (t.previous == null) {
             current.set(null); // keeps the thread's map entry: no new one per request
         } else {
             current.set(t.previous);
         }
+        lineage.get().reset(t.previousParent, t.previousAsync);
+    }
+
+    @Override
+    public boolean shouldCarryContext(Runnable task) {
+        SpanRecord span = current.get();
+        return span != null && !span.isFinished() && clientDepth.get()[0] == 0
+                && !isLibraryInternal(task.getClass().getName());
+    }
+
+    /**
+     * Tasks that HTTP clients, servers and RPC libraries queue for their own machinery (selector
+     * loops, connection pools, dispatchers) belong to no transaction: what they do is recorded by
+     * the client's own plugin, on the caller's transaction.
+     */
+    static boolean isLibraryInternal(String className) {
+        return className.startsWith("jdk.internal.") || className.startsWith("sun.")
+                || className.startsWith("okhttp3.") || className.startsWith("org.apache.hc.")
+                || className.startsWith("org.apache.http.") || className.startsWith("io.netty.")
+                || className.startsWith("io.grpc.") || className.startsWith("org.apache.tomcat.")
+                || className.startsWith("org.apache.catalina.") || className.startsWith("org.apache.coyote.");
+    }
+
+    /** A short stable name for a task's row: its class without package or outer class. */
+    static String taskName(Object task) {
+        String n = task.getClass().getName();
+        if (n.startsWith("io.sightline.agent.bridge.")) {
+            return "Runnable";
+        }
+        int cut = Math.max(n.lastIndexOf('.'), n.lastIndexOf('$'));
+        return n.substring(cut + 1);
     }
 
     // ------------------------------------------------------------------ helpers

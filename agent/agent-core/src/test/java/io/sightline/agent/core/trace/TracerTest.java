@@ -286,4 +286,164 @@ class TracerTest {
         assertThat(s.exception.frames).hasSizeLessThanOrEqualTo(5);
         assertThat(s.exception.frames[0]).startsWith("io.sightline.agent.core.trace.TracerTest.");
     }
+
+    /** Runs {@code body} on a new thread as a task created now on this thread would run. */
+    void runAsTask(Tracer t, Object task, String threadName, Runnable body) throws InterruptedException {
+        Thread th = new Thread(() -> {
+            Object token = t.contextAttach(task);
+            try {
+                body.run();
+            } finally {
+                t.contextClose(token);
+            }
+            assertThat(t.currentSpan()).isNull();
+        }, threadName);
+        th.start();
+        th.join();
+    }
+
+    void call(Tracer t, String url) {
+        Object c = t.httpClientEnter(new Object(), "L", "GET", url, true);
+        t.httpClientExit(c, 200, null, true);
+    }
+
+    @Test
+    void aTaskThatRecordsGetsAnAsyncRowUnderTheSubmittingRowAndNestedTasksNest() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        call(t, "http://h:1/before");
+        Object quiet = new java.util.concurrent.FutureTask<Void>(() -> null);
+        t.contextCapture(quiet);
+        runAsTask(t, quiet, "pool-1", () -> { }); // records nothing: no row
+        Object outer = new java.util.concurrent.FutureTask<Void>(() -> null);
+        t.contextCapture(outer);
+        runAsTask(t, outer, "pool-1", () -> {
+            call(t, "http://h:1/in-task");
+            Object inner = new Object();
+            t.contextCapture(inner);
+            try {
+                runAsTask(t, inner, "pool-2", () -> call(t, "http://h:1/in-inner"));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        call(t, "http://h:1/after");
+        t.serverExit(scope, 200, null, null);
+        List<String> rows = new ArrayList<>();
+        for (EventRecord e : takeOne().events()) {
+            rows.add(e.sequence + " " + e.depth + " " + e.serviceType + " " + e.api + " "
+                    + (e.argument == null ? "-" : e.argument) + " " + e.threadName);
+        }
+        assertThat(rows).containsExactly(
+                "1 1 HTTP_CLIENT L GET http://h:1/before null",
+                "2 1 ASYNC Async FutureTask - pool-1",
+                "3 2 HTTP_CLIENT L GET http://h:1/in-task pool-1",
+                "4 2 ASYNC Async Object - pool-2",
+                "5 3 HTTP_CLIENT L GET http://h:1/in-inner pool-2",
+                "6 1 HTTP_CLIENT L GET http://h:1/after null");
+    }
+
+    @Test
+    void aTaskRunLaterOnAPooledThreadCarriesNothing() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object task = new Object();
+        t.contextCapture(task);
+        t.serverExit(scope, 200, null, null);
+        takeOne();
+        // created during the transaction but run after its end: nothing to attach to
+        runAsTask(t, task, "pool-1", () -> assertThat(t.currentSpan()).isNull());
+        // a task created outside any transaction carries nothing
+        Object untraced = new Object();
+        t.contextCapture(untraced);
+        assertThat(t.contextAttach(untraced)).isNull();
+        assertThat(backlog.size()).isZero();
+    }
+
+    @Test
+    void aTaskStillRunningWhenTheSpanEndsKeepsItsRowAndWhatEndedInIt() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object task = new Object();
+        t.contextCapture(task);
+        java.util.concurrent.CountDownLatch recorded = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread th = new Thread(() -> {
+            Object token = t.contextAttach(task);
+            call(t, "http://h:1/in-task");
+            Object open = t.httpClientEnter(new Object(), "L", "GET", "http://h:1/open", true);
+            recorded.countDown();
+            try {
+                ended.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            t.httpClientExit(open, 200, null, true); // after the span's end: not recorded
+            call(t, "http://h:1/late");
+            t.contextClose(token);
+        }, "pool-1");
+        th.start();
+        recorded.await();
+        t.serverExit(scope, 200, null, null);
+        ended.countDown();
+        th.join();
+        List<String> rows = new ArrayList<>();
+        for (EventRecord e : takeOne().events()) {
+            rows.add(e.depth + " " + e.serviceType + " " + (e.argument == null ? "-" : e.argument));
+        }
+        assertThat(rows).containsExactly("1 ASYNC -", "2 HTTP_CLIENT http://h:1/in-task");
+    }
+
+    @Test
+    void callsMadeInsideACallNestUnderIt() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit3")) {
+            PreparedStatement ps = c.prepareStatement("select 1");
+            t.jdbcPrepared(ps, "select 1");
+            Object scope = enter(t, "/db", null);
+            Object q = t.jdbcEnter(ps, "executeQuery", null);
+            call(t, "http://h:1/from-driver");
+            t.jdbcExit(q, null);
+            call(t, "http://h:1/after");
+            t.serverExit(scope, 200, null, null);
+        }
+        List<String> rows = new ArrayList<>();
+        for (EventRecord e : takeOne().events()) {
+            rows.add(e.sequence + " " + e.depth + " " + e.api);
+        }
+        assertThat(rows).containsExactly("1 1 PreparedStatement.executeQuery", "2 2 L GET", "3 1 L GET");
+    }
+
+    @Test
+    void aSampledOutTransactionTravelsToTasksAndSaysSoDownstream() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+        Object task = new Object();
+        t.contextCapture(task);
+        String[][] headers = new String[1][];
+        runAsTask(t, task, "pool-1", () -> {
+            Object c = t.httpClientEnter(new Object(), "L", "GET", "http://h:1/", false);
+            headers[0] = t.outgoingHeaders(c);
+            t.httpClientExit(c, 200, null, true);
+        });
+        t.serverExit(scope, 200, null, null);
+        assertThat(headers[0][1]).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").endsWith("-00");
+        assertThat(backlog.size()).isZero();
+    }
+
+    @Test
+    void tasksQueuedByAClientLibraryDuringItsCallCarryNothing() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object call = t.httpClientEnter(new Object(), "L", "GET", "http://h:1/", false);
+        Object internal = new Object();
+        t.contextCapture(internal); // e.g. a selector task the client creates inside its send
+        assertThat(t.shouldCarryContext(() -> { })).isFalse();
+        t.httpClientExit(call, 200, null, true);
+        assertThat(t.contextAttach(internal)).isNull();
+        assertThat(t.shouldCarryContext(() -> { })).isTrue();
+        assertThat(Tracer.isLibraryInternal("okhttp3.internal.connection.RealCall$AsyncCall")).isTrue();
+        assertThat(Tracer.isLibraryInternal("com.example.Work")).isFalse();
+        t.serverExit(scope, 200, null, null);
+    }
 }

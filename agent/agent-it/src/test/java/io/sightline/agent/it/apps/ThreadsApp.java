@@ -1,0 +1,143 @@
+package io.sightline.agent.it.apps;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Work handed to other threads, on embedded Tomcat. Prints "READY <port>". Every endpoint takes
+ * {@code target} (a base URL) and calls {@code target + "/<what>"} from the threads it uses:
+ * <ul>
+ *   <li>/execute: {@code execute(Runnable)} on a one-thread pool ("one-pool")</li>
+ *   <li>/submit: {@code submit(Callable)} on the same pool</li>
+ *   <li>/schedule: {@code schedule(Callable, 5 ms)} ("sched-pool")</li>
+ *   <li>/cf-common: supplyAsync then thenApplyAsync on the default async pool</li>
+ *   <li>/cf-custom: supplyAsync then thenApplyAsync on a custom pool ("cf-pool")</li>
+ *   <li>/quiet: a task that records nothing</li>
+ *   <li>/untraced-work: a thread outside any transaction queues a task on "one-pool"</li>
+ *   <li>/fail?where=entry|call: an exception thrown out of the request, or out of a call the
+ *       application catches</li>
+ * </ul>
+ */
+public final class ThreadsApp {
+    private ThreadsApp() {
+    }
+
+    static ThreadFactory named(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static int get(String url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            int status = c.getResponseCode();
+            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                if (in != null) {
+                    in.readAllBytes();
+                }
+            }
+            return status;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    interface Work {
+        String run(String target) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ExecutorService one = Executors.newFixedThreadPool(1, named("one-pool"));
+        ScheduledExecutorService sched = Executors.newScheduledThreadPool(1, named("sched-pool"));
+        ExecutorService cfPool = Executors.newFixedThreadPool(2, named("cf-pool"));
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/sightline-threads-" + ProcessHandle.current().pid());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context ctx = tomcat.addContext("", null);
+        add(ctx, "/execute", t -> {
+            CountDownLatch done = new CountDownLatch(1);
+            int[] status = new int[1];
+            one.execute(() -> {
+                status[0] = get(t + "/execute");
+                done.countDown();
+            });
+            done.await();
+            return "execute " + status[0];
+        });
+        add(ctx, "/submit", t -> "submit " + one.submit(() -> get(t + "/submit")).get());
+        add(ctx, "/schedule", t -> "schedule " + sched.schedule(() -> get(t + "/schedule"), 5, TimeUnit.MILLISECONDS).get());
+        add(ctx, "/cf-common", t -> "cf-common " + CompletableFuture.supplyAsync(() -> get(t + "/supply"))
+                .thenApplyAsync(s -> s + " " + get(t + "/apply")).get());
+        add(ctx, "/cf-custom", t -> "cf-custom " + CompletableFuture.supplyAsync(() -> get(t + "/supply"), cfPool)
+                .thenApplyAsync(s -> s + " " + get(t + "/apply"), cfPool).get());
+        add(ctx, "/quiet", t -> "quiet " + one.submit(() -> 6 * 7).get());
+        add(ctx, "/untraced-work", t -> {
+            CountDownLatch done = new CountDownLatch(1);
+            Thread outside = new Thread(() -> one.execute(() -> {
+                get(t + "/untraced");
+                done.countDown();
+            }));
+            outside.start();
+            done.await();
+            return "untraced";
+        });
+        add(ctx, "/fail", t -> {
+            if ("call".equals(t)) {
+                int status = get("http://127.0.0.1:1/refused");
+                return "caught " + status;
+            }
+            throw new IllegalArgumentException("bad input " + t);
+        });
+        tomcat.start();
+        System.out.println("READY " + connector.getLocalPort());
+        System.out.flush();
+        tomcat.getServer().await();
+    }
+
+    private static void add(Context ctx, String path, Work work) {
+        String name = path.substring(1);
+        Tomcat.addServlet(ctx, name, new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                String result;
+                try {
+                    result = work.run(req.getParameter(path.equals("/fail") ? "where" : "target"));
+                } catch (RuntimeException | IOException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+                resp.setContentType("text/plain");
+                resp.getWriter().print(result);
+            }
+        });
+        ctx.addServletMappingDecoded(path, name);
+    }
+}
