@@ -273,13 +273,8 @@ abstract class HttpClientScenarios {
         assertThat(collector.metadata(http.getApiId())).isEqualTo(library() + " GET");
         // the common pool, or a thread per task when the machine has fewer than 3 cores
         assertThat(http.getThreadName()).isNotEmpty().doesNotStartWith("http-nio-");
-<<<<<<< HEAD
-        assertThat(http.getDepth()).isEqualTo(1);
+        assertThat(http.getDepth()).isEqualTo(2);
         assertTraceHeaders(downstream.last("/from-async"), span, http);
-=======
-        Downstream.Received got = downstream.received.stream().filter(r -> r.path().equals("/from-async")).findFirst().orElseThrow();
-        assertThat(got.header("traceparent")).contains(TraceIds.hex(span.getTraceId().toByteArray()));
->>>>>>> threads
 
         // the pool thread forgot the transaction: work it runs later outside one carries nothing
         Http.get(baseA + "/untraced-work?target=" + URLEncoder.encode(downstream.url("/untraced"), StandardCharsets.UTF_8));
