@@ -28,6 +28,8 @@ import io.sightline.protocol.v1.SpanEvent;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HttpClientScenarios {
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** Two child JVMs start at once; on a loaded 2-core machine the agent's start alone took 12 s. */
+    static final Duration START = Duration.ofSeconds(60);
     TestCollector collector;
     Downstream downstream;
     ForkedJvm appA;
@@ -43,8 +45,8 @@ abstract class HttpClientScenarios {
         downstream = new Downstream();
         appA = startApp("it-a");
         appB = startApp("it-b");
-        baseA = "http://127.0.0.1:" + Integer.parseInt(appA.awaitLine("READY", WAIT));
-        portB = Integer.parseInt(appB.awaitLine("READY", WAIT));
+        baseA = "http://127.0.0.1:" + Integer.parseInt(appA.awaitLine("READY", START));
+        portB = Integer.parseInt(appB.awaitLine("READY", START));
     }
 
     private ForkedJvm startApp(String name) throws Exception {
