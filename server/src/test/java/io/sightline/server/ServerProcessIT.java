@@ -200,6 +200,7 @@ class ServerProcessIT {
         Path jar = Path.of(System.getProperty("sightline.server.jar"));
         String password = "two-process-pw-1";
         List<Process> servers = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
         String agentId = "two-proc-" + Long.toString(System.nanoTime(), 36);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         ManagedChannel channel = null;
@@ -210,8 +211,8 @@ class ServerProcessIT {
                 List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-jar", jar.toString(),
                         "--sightline.hbase.zookeeper=" + quorum, "--sightline.data-dir=" + Files.createTempDirectory(dir, "d")));
                 cmd.addAll(role);
-                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(Files.createTempFile(dir, "server", ".log").toFile());
+                logs.add(Files.createTempFile(dir, "server", ".log"));
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.get(logs.size() - 1).toFile());
                 pb.environment().put("SIGHTLINE_ADMIN_PASSWORD", password);
                 servers.add(pb.start());
             }
@@ -225,7 +226,7 @@ class ServerProcessIT {
                 }
             };
             // both processes are up; the web answers 404: nobody holds the agent yet
-            long deadline = System.currentTimeMillis() + 180_000;
+            long deadline = System.currentTimeMillis() + 300_000;
             for (int port : new int[] {collectorHttp, http}) {
                 int code = 0;
                 while (System.currentTimeMillis() < deadline && code != 200) {
@@ -237,7 +238,7 @@ class ServerProcessIT {
                         code = 0;
                     }
                 }
-                assertThat(code).as("health of :" + port).isEqualTo(200);
+                assertThat(code).as(() -> "health of :" + port + " " + tail(logs)).isEqualTo(200);
             }
             HttpResponse<String> r = active.get();
             assertThat(r).isNotNull();
@@ -304,6 +305,19 @@ class ServerProcessIT {
                 }
             }
         }
+    }
+
+    private static String tail(List<Path> logs) {
+        StringBuilder b = new StringBuilder();
+        for (Path p : logs) {
+            try {
+                String l = Files.readString(p, StandardCharsets.UTF_8);
+                b.append("\n--- ").append(p).append('\n').append(l.substring(Math.max(0, l.length() - 4000)));
+            } catch (java.io.IOException e) {
+                b.append(e);
+            }
+        }
+        return b.toString();
     }
 
     private static Span span(byte[] trace, long id, long start, int elapsed) {
