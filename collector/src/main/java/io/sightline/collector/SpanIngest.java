@@ -42,6 +42,8 @@ final class SpanIngest {
         this.map = map;
         this.metrics = metrics;
         this.inflight = new Semaphore(maxInflight);
+        // counted when their index rows are durable, even if the request then fails (a resend will not count them)
+        spans.onStored(map::add);
     }
 
     SpanServiceGrpc.SpanServiceImplBase spanService() {
@@ -160,8 +162,7 @@ final class SpanIngest {
         long t0 = System.nanoTime();
         String message = firstProblem == null ? null : rejected + " span(s) refused, first: " + firstProblem;
         return spans.storeAsync(valid, metadata).thenApply(fresh -> {
-            metrics.writeLatency(System.nanoTime() - t0);
-            map.add(fresh);
+            metrics.writeLatency(System.nanoTime() - t0); // fresh spans were counted on the map by SpanStore.onStored
             metrics.stored(fresh.size(), valid.size() - fresh.size());
             BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
             if (message != null) {
