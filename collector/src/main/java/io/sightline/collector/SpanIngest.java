@@ -46,6 +46,11 @@ final class SpanIngest {
         this.density = density;
         this.metrics = metrics;
         this.inflight = new Semaphore(maxInflight);
+        // counted when their index rows are durable, even if the request then fails (a resend will not count them)
+        spans.onStored(fresh -> {
+            map.add(fresh);
+            density.add(fresh);
+        });
     }
 
     SpanServiceGrpc.SpanServiceImplBase spanService() {
@@ -164,9 +169,7 @@ final class SpanIngest {
         long t0 = System.nanoTime();
         String message = firstProblem == null ? null : rejected + " span(s) refused, first: " + firstProblem;
         return spans.storeAsync(valid, metadata).thenApply(fresh -> {
-            metrics.writeLatency(System.nanoTime() - t0);
-            map.add(fresh);
-            density.add(fresh);
+            metrics.writeLatency(System.nanoTime() - t0); // fresh spans were counted on the map by SpanStore.onStored
             metrics.stored(fresh.size(), valid.size() - fresh.size());
             BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
             if (message != null) {

@@ -69,6 +69,7 @@ public final class SpanStore implements AutoCloseable {
     /** Writes a group's traces cells while its committer checks the index rows (one task per committer at most). */
     private final java.util.concurrent.ExecutorService tracesWriter;
     private volatile boolean closed;
+    private volatile java.util.function.Consumer<List<Span>> listener;
     private final java.util.concurrent.atomic.AtomicLong groups = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong groupedRequests = new java.util.concurrent.atomic.AtomicLong();
 
@@ -304,10 +305,50 @@ public final class SpanStore implements AutoCloseable {
             }
         }
         if (!index.isEmpty()) {
+            List<Span> indexed = new ArrayList<>(index.size());
+            for (int i = 0; i < exists.length; i++) {
+                if (!exists[i]) {
+                    indexed.add(candidates.get(i));
+                }
+            }
             try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
                 t.put(index);
+            } catch (org.apache.hadoop.hbase.client.RetriesExhaustedWithDetailsException e) {
+                // rows of the other regions are durable and indexed: a resend will not find them
+                // new, so they are counted now, whatever happens to this request
+                java.util.Set<Object> failed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                for (int i = 0; i < e.getNumExceptions(); i++) {
+                    failed.add(e.getRow(i));
+                }
+                List<Span> written = new ArrayList<>();
+                for (int i = 0; i < index.size(); i++) {
+                    if (!failed.contains(index.get(i))) {
+                        written.add(indexed.get(i));
+                    }
+                }
+                stored(written);
+                throw e;
             }
+            stored(indexed);
         }
+    }
+
+    /** Tells the listener about spans whose index row was just written (each span once, ever). */
+    private void stored(List<Span> spans) {
+        java.util.function.Consumer<List<Span>> l = listener;
+        if (l != null && !spans.isEmpty()) {
+            l.accept(spans);
+        }
+    }
+
+    /**
+     * Called with the new spans of each group as soon as their index rows are durable, even when
+     * the requests that carried them then fail (a concurrent delivery of some of their spans
+     * failed, or part of the group's index write failed): the place to count them on the server
+     * map, since a resend will not report them new again.
+     */
+    public void onStored(java.util.function.Consumer<List<Span>> listener) {
+        this.listener = listener;
     }
 
     /**
