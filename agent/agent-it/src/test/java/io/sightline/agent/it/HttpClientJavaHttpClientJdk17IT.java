@@ -40,6 +40,11 @@ class HttpClientJavaHttpClientJdk17IT extends HttpClientScenarios {
     }
 
     @Override
+    boolean nativeAsync() {
+        return true;
+    }
+
+    @Override
     void assertAsyncThread(SpanEvent e) {
         assertThat(e.getThreadName()).isEmpty(); // begun by the application's call on the request thread
     }

@@ -43,6 +43,11 @@ class HttpClientJavaHttpClientJdk25IT extends HttpClientScenarios {
     }
 
     @Override
+    boolean nativeAsync() {
+        return true;
+    }
+
+    @Override
     void assertAsyncThread(SpanEvent e) {
         assertThat(e.getThreadName()).isEmpty(); // begun by the application's call on the request thread
     }
