@@ -32,13 +32,18 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.hbase.client.Connection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The packaged server jar as a process on the embedded HBase: health 503 then 200, ingest,
  * SIGTERM in order (web, collector flush, HBase), and the data (spans and the map statistics
  * flushed at stop) present after a restart of HBase on the same folder.
  */
+// the schema command must meet the shared external HBase before the two-process test applies the schema there
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerProcessIT {
     private static final String ADMIN_PASSWORD = "it-admin-password";
     private static Path dir;
@@ -163,6 +168,7 @@ class ServerProcessIT {
     }
 
     @Test
+    @Order(1)
     void schemaSubCommandAgainstAnExternalHBase() throws Exception {
         String quorum = HBaseTestCluster.shared().quorum();
         Path jar = Path.of(System.getProperty("sightline.server.jar"));
