@@ -56,7 +56,9 @@ final class DensityReader {
     private static void readRow(Result r, List<DensityCounts.Cell> cells, List<ScatterPage.Point> points) {
         long bucket = ScatterCells.bucketOf(r.getRow());
         TreeMap<Integer, long[]> counts = new TreeMap<>();
-        Map<Integer, List<ScatterPage.Point>> exact = new HashMap<>();
+        // kept raw: most cells turn out dense once the row's flushes are summed, and their points
+        // are dropped, so the hex id and the point object are made only for the cells that stay sparse
+        Map<Integer, List<ScatterCells.Point>> exact = new HashMap<>();
         ScatterCells.Visitor v = new ScatterCells.Visitor() {
             @Override
             public void count(int cellKey, long count) {
@@ -65,8 +67,7 @@ final class DensityReader {
 
             @Override
             public void point(ScatterCells.Point p) {
-                exact.computeIfAbsent(ScatterCells.cellRow(p.cellKey()), k -> new ArrayList<>(2)).add(new ScatterPage.Point(
-                        TraceIds.traceIdHex(p.traceId()), p.agentId(), p.startTime(), p.elapsed(), ScatterCells.cellError(p.cellKey())));
+                exact.computeIfAbsent(ScatterCells.cellRow(p.cellKey()), k -> new ArrayList<>(2)).add(p);
             }
         };
         for (Cell c : r.rawCells()) {
@@ -79,9 +80,12 @@ final class DensityReader {
             long[] n = e.getValue();
             cells.add(new DensityCounts.Cell(bucket, e.getKey(), n[0], n[1]));
             if (n[0] + n[1] <= EXACT_PER_CELL) {
-                List<ScatterPage.Point> p = exact.get(e.getKey());
-                if (p != null) {
-                    points.addAll(p);
+                List<ScatterCells.Point> kept = exact.get(e.getKey());
+                if (kept != null) {
+                    for (ScatterCells.Point p : kept) {
+                        points.add(new ScatterPage.Point(TraceIds.traceIdHex(p.traceId()), p.agentId(), p.startTime(),
+                                p.elapsed(), ScatterCells.cellError(p.cellKey())));
+                    }
                 }
             }
         }
