@@ -10,6 +10,7 @@ import io.sightline.hbase.standalone.HBaseTestCluster;
 import io.sightline.storage.query.LiveAgents;
 import io.sightline.storage.query.Queries;
 import io.sightline.storage.read.HBaseQueries;
+import io.sightline.web.ApiCompression;
 import io.sightline.web.SecurityConfig;
 import io.sightline.web.UiController;
 import io.sightline.web.api.ApiController;
@@ -39,7 +40,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({SecurityConfig.class, UiController.class, ApiController.class, ApiErrorHandler.class})
+@Import({SecurityConfig.class, UiController.class, ApiCompression.class, ApiController.class, ApiErrorHandler.class})
 public class DevServer {
 
     public static void main(String[] args) throws Exception {
