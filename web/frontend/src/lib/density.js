@@ -46,6 +46,26 @@ export function scales(plot) {
 }
 
 /**
+ * The cells of a density answer as typed arrays: the server sends them as columns of steps
+ * ({columnDelta, rowDelta, success, error}; a row step restarts at each new column).
+ */
+export function decodeCells(cells) {
+  const n = cells.columnDelta.length
+  const column = new Int32Array(n)
+  const row = new Int32Array(n)
+  let c = 0
+  let r = 0
+  for (let i = 0; i < n; i++) {
+    const dc = cells.columnDelta[i]
+    c += dc
+    r = i > 0 && dc === 0 ? r + cells.rowDelta[i] : cells.rowDelta[i]
+    column[i] = c
+    row[i] = r
+  }
+  return { length: n, column, row, success: cells.success, error: cells.error }
+}
+
+/**
  * Per-pixel success and error counts of a density result on a plot area; adds into
  * {@code into} (a raster of the same plot) when given, so that several slices share one picture.
  */
@@ -56,7 +76,12 @@ export function rasterize(result, plot, into = null) {
   const error = into ? into.error : new Float32Array(width * height)
   const s = scales({ ...plot, width, height })
   const colMs = (result.to - result.from) / result.columns
-  for (const [col, row, ok, bad] of result.cells) {
+  const cells = decodeCells(result.cells)
+  for (let i = 0; i < cells.length; i++) {
+    const col = cells.column[i]
+    const row = cells.row[i]
+    const ok = cells.success[i]
+    const bad = cells.error[i]
     const t0 = result.from + col * colMs
     let x0 = Math.floor(s.x(t0))
     let x1 = Math.ceil(s.x(t0 + colMs))

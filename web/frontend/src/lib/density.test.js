@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { rasterize, rasterizePoints, toRgba, selectionToFilter, pointsInFilter, niceMax, niceLogMax, rowLowerBound, scales, slices, combine } from './density.js'
+import { rasterize, rasterizePoints, toRgba, selectionToFilter, pointsInFilter, niceMax, niceLogMax, rowLowerBound, scales, slices, combine, decodeCells } from './density.js'
 
 const RATIO = 1.04
 function rowOf(elapsed) {
@@ -10,11 +10,34 @@ function rowOf(elapsed) {
   return r
 }
 
+/** Cells [column, row, successes, errors] (ordered) as the server sends them. */
+function sent(tuples) {
+  const out = { columnDelta: [], rowDelta: [], success: [], error: [] }
+  tuples.forEach(([c, r, ok, bad], i) => {
+    const prev = tuples[i - 1]
+    out.columnDelta.push(i === 0 ? c : c - prev[0])
+    out.rowDelta.push(i > 0 && c === prev[0] ? r - prev[1] : r)
+    out.success.push(ok)
+    out.error.push(bad)
+  })
+  return out
+}
+
 describe('scatter density', () => {
+  it('decodes the cells the server sends as column and row steps', () => {
+    // the server's example: columns 0, 5, 9, 9 (the rows of column 9 as a first row and a step)
+    const d = decodeCells({ columnDelta: [0, 5, 4, 0], rowDelta: [59, 118, 1, 280], success: [100, 1, 1, 0], error: [0, 1, 0, 1] })
+    expect(d.length).toBe(4)
+    expect([...d.column]).toEqual([0, 5, 9, 9])
+    expect([...d.row]).toEqual([59, 118, 1, 281])
+    expect([...d.success]).toEqual([100, 1, 1, 0])
+    expect([...d.error]).toEqual([0, 1, 0, 1])
+  })
+
   const plot = { width: 100, height: 50, from: 0, to: 1000, yMax: 1000 }
 
   it('paints every cell, however small, including a lone outlier', () => {
-    const result = { from: 0, to: 1000, columns: 10, rowRatio: RATIO, cells: [[0, rowOf(5), 5000, 0], [9, rowOf(990), 0, 1]] }
+    const result = { from: 0, to: 1000, columns: 10, rowRatio: RATIO, cells: sent([[0, rowOf(5), 5000, 0], [9, rowOf(990), 0, 1]]) }
     const r = rasterize(result, plot)
     const painted = (buf) => { const out = []; buf.forEach((v, i) => { if (v > 0) out.push(i) }); return out }
     // column 0 covers x 0..10; a row near 5 ms is under one pixel tall, so it takes one pixel row
@@ -76,9 +99,9 @@ describe('density slices', () => {
 
   it('combines slice results and paints them into one raster', () => {
     const a = { from: 500, to: 1000, columns: 5, rowRatio: 1.04, total: 3, errors: 1, minElapsed: 5, maxElapsed: 900, complete: true,
-      cells: [[4, rowOf(900), 2, 1]], points: [{ transactionId: 'a', startTime: 990, elapsed: 900, error: true }] }
+      cells: sent([[4, rowOf(900), 2, 1]]), points: [{ transactionId: 'a', startTime: 990, elapsed: 900, error: true }] }
     const b = { from: 0, to: 500, columns: 5, rowRatio: 1.04, total: 2, errors: 0, minElapsed: 1, maxElapsed: 20, complete: false,
-      cells: [[0, rowOf(1), 2, 0]], points: [{ transactionId: 'b', startTime: 10, elapsed: 1, error: false }, { transactionId: 'c', startTime: 20, elapsed: 20, error: false }] }
+      cells: sent([[0, rowOf(1), 2, 0]]), points: [{ transactionId: 'b', startTime: 10, elapsed: 1, error: false }, { transactionId: 'c', startTime: 20, elapsed: 20, error: false }] }
     const c = combine([a, b], 2)
     expect([c.total, c.errors, c.minElapsed, c.maxElapsed, c.complete]).toEqual([5, 1, 1, 900, false])
     expect(c.points.map((p) => p.transactionId)).toEqual(['a', 'c']) // the slowest kept

@@ -8,6 +8,9 @@ import { resolveRange } from './time.js'
 /** Margins of the plot inside the page (main padding, chart border, chart grid left + right). */
 export const PLOT_MARGIN = 32 + 2 + 64 + 28
 
+/** A window of at most this many transactions is drawn point by point (the summary then carries them all). */
+export const SUMMARY_ALL_POINTS = 10_000
+
 /** Density columns for a plot width: one per pixel, at least 50. */
 export function summaryColumns(plotWidth) {
   return Math.max(50, Math.round(plotWidth))
@@ -26,7 +29,7 @@ export function usesSummary(f) {
 /** Request parameters of the summary of a state at {@code now}: its window and the API filters. */
 export function summaryRequest(f, now, columns) {
   const win = resolveRange(f, now)
-  const params = { ...filtersToApi({ ...f, minElapsed: null, maxElapsed: null }, now), ...win, columns }
+  const params = { ...filtersToApi({ ...f, minElapsed: null, maxElapsed: null }, now), ...win, columns, allPointsUpTo: SUMMARY_ALL_POINTS }
   return { win, params }
 }
 

@@ -10,7 +10,7 @@ describe('scatter prefetch', () => {
     const fetchJson = (path, params) => { asked.push([path, params]); return Promise.resolve({ total: 7 }) }
     const search = '?application=shop&range=custom&from=1000&to=61000&error=true'
     startScatterPrefetch(loc('/scatter', search), fetchJson, 5000, 1000 + PLOT_MARGIN)
-    expect(asked).toEqual([['/api/scatter/summary', { application: 'shop', from: 1000, to: 61000, error: true, columns: 1000 }]])
+    expect(asked).toEqual([['/api/scatter/summary', { application: 'shop', from: 1000, to: 61000, error: true, columns: 1000, allPointsUpTo: 10_000 }]])
     const f = parseFilters(Object.fromEntries(new URLSearchParams(search)))
     const p = takeScatterPrefetch(f)
     expect(p.win).toEqual({ from: 1000, to: 61000 })

@@ -385,14 +385,23 @@ class ApiTest {
             cells.add(new long[] {0, ScatterDensity.row(c[0]), c[1] == 0 ? 1 : 0, c[1]});
         }
         cells.sort(Comparator.<long[]>comparingLong(c -> c[1]));
-        StringBuilder cellJson = new StringBuilder();
-        for (long[] c : cells) {
-            cellJson.append(cellJson.length() == 0 ? "" : ",").append("[").append(c[0]).append(",").append(c[1])
-                    .append(",").append(c[2]).append(",").append(c[3]).append("]");
+        // one column: its first cell carries its row, the others the step from the row before
+        StringBuilder dc = new StringBuilder();
+        StringBuilder dr = new StringBuilder();
+        StringBuilder ok = new StringBuilder();
+        StringBuilder bad = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            long[] c = cells.get(i);
+            String sep = i == 0 ? "" : ",";
+            dc.append(sep).append(i == 0 ? c[0] : 0);
+            dr.append(sep).append(i == 0 ? c[1] : c[1] - cells.get(i - 1)[1]);
+            ok.append(sep).append(c[2]);
+            bad.append(sep).append(c[3]);
         }
+        String cellJson = "{\"columnDelta\":[" + dc + "],\"rowDelta\":[" + dr + "],\"success\":[" + ok + "],\"error\":[" + bad + "]}";
         assertThat(d).isEqualTo(expected("""
                 {"from":@T,"to":@T+60000,"columns":4,"rowRatio":1.04,"total":5,"errors":1,"minElapsed":12,"maxElapsed":5200,
-                 "cells":[%s],
+                 "cells":%s,
                  "points":[
                   {"transactionId":"%s","agentId":"petstore-1","startTime":@T+5000,"elapsed":3500,"error":false},
                   {"transactionId":"%s","agentId":"petstore-2","startTime":@T+4000,"elapsed":5200,"error":false},
@@ -456,6 +465,27 @@ class ApiTest {
         long aggregatedTo = recent.path("aggregatedTo").asLong();
         assertThat(aggregatedTo).isLessThanOrEqualTo(now - io.sightline.web.api.ApiController.SUMMARY_FRESH_MS).isGreaterThan(now - 60_000);
         assertThat(queries.seen).extracting(TransactionQuery::from).containsExactly(aggregatedTo);
+    }
+
+    @Test
+    void summaryOfASmallWindowCarriesAllItsPointsWhenAsked() {
+        String w = "/api/scatter/summary?application=" + PETSTORE + data.window() + "&columns=4";
+        JsonNode whole = ok(w + "&allPointsUpTo=5");
+        JsonNode page = ok("/api/scatter?application=" + PETSTORE + data.window());
+        assertThat(whole.path("allPoints")).isEqualTo(page.path("points"));
+        assertThat(ids(page)).containsExactly(TX_E, TX_D, TX_C, TX_B, TX_A);
+        // the index read for them has the summary's window and outcome filter, and a limit of the bound
+        queries.clear();
+        JsonNode errors = ok(w + "&error=true&allPointsUpTo=5");
+        assertThat(errors.path("allPoints")).hasSize(1);
+        assertThat(errors.path("allPoints").get(0).path("transactionId").asText()).isEqualTo(TX_C);
+        assertThat(queries.seen).singleElement().satisfies(q -> {
+            assertThat(q.limit()).isEqualTo(5);
+            assertThat(q.error()).isTrue();
+        });
+        // more transactions than the bound, or not asked: no list at all
+        assertThat(ok(w + "&allPointsUpTo=4").has("allPoints")).isFalse();
+        assertThat(ok(w).has("allPoints")).isFalse();
     }
 
     // ------------------------------------------------------------------ refusals

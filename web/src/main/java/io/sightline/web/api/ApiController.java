@@ -116,7 +116,9 @@ public class ApiController {
 
     /** What /api/scatter/summary answers: a density result, and the part of it read from the pre-aggregate. */
     public record ScatterSummary(@com.fasterxml.jackson.annotation.JsonUnwrapped ScatterDensity.Result density,
-                                 Long aggregatedFrom, Long aggregatedTo) {
+                                 Long aggregatedFrom, Long aggregatedTo,
+                                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                                 List<ScatterPage.Point> allPoints) {
     }
 
     /**
@@ -138,6 +140,8 @@ public class ApiController {
         Long exactParam = p.longValue("exactPoints", false, 0, 100_000);
         int exactPoints = exactParam == null ? DENSITY_DEFAULT_EXACT : exactParam.intValue();
         long maxPoints = maxPointsParam == null ? DENSITY_DEFAULT_MAX_POINTS : maxPointsParam;
+        Long allParam = p.longValue("allPointsUpTo", false, 0, TransactionQuery.MAX_LIMIT);
+        int allPointsUpTo = allParam == null ? 0 : allParam.intValue();
         TransactionQuery q = p.transactionQuery();
         long bucket = io.sightline.hbase.schema.ScatterCells.BUCKET_MS;
         long a = Math.floorDiv(q.from() + bucket - 1, bucket) * bucket;
@@ -181,7 +185,16 @@ public class ApiController {
                 complete &= readIndex(q, part[0], part[1], density, budget);
             }
         }
-        return new ScatterSummary(density.result(complete, exactPoints), aggregated ? a : null, aggregated ? b : null);
+        List<ScatterPage.Point> all = null;
+        if (complete && density.total() <= allPointsUpTo) {
+            // a small window: its points too, so that the page draws them from this one answer
+            ScatterPage page = queries.scatter(new TransactionQuery(q.application(), q.from(), q.to(), null, null, q.error(),
+                    null, null, null, allPointsUpTo, null));
+            if (page.complete()) {
+                all = page.points();
+            }
+        }
+        return new ScatterSummary(density.result(complete, exactPoints), aggregated ? a : null, aggregated ? b : null, all);
     }
 
     private static long cellKey(long bucket, int row) {

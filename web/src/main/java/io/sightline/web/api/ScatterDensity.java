@@ -1,5 +1,7 @@
 package io.sightline.web.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sightline.hbase.schema.ScatterCells;
 import io.sightline.storage.query.ScatterPage;
 import java.util.ArrayList;
@@ -118,10 +120,47 @@ public final class ScatterDensity {
         return total;
     }
 
-    /** The JSON body of /api/scatter/density. */
+    /**
+     * The JSON body of /api/scatter/density (and of the summary): {@code cells} as
+     * [column, row, successes, errors] here, sent as {@link Columns}.
+     */
     public record Result(long from, long to, int columns, double rowRatio, long total, long errors,
-                         Long minElapsed, Long maxElapsed, List<long[]> cells, List<ScatterPage.Point> points,
+                         Long minElapsed, Long maxElapsed, @JsonIgnore List<long[]> cells, List<ScatterPage.Point> points,
                          boolean pointsComplete, boolean complete) {
+        /** The cells as they are sent. */
+        @JsonProperty("cells")
+        public Columns encodedCells() {
+            return Columns.of(cells);
+        }
+    }
+
+    /**
+     * Cells (ordered by column, then row) as four arrays of small numbers instead of one array
+     * per cell: a tenth of the objects for the browser to parse and about a third fewer bytes.
+     * {@code columnDelta}: the column minus the previous cell's (the first: the column itself);
+     * {@code rowDelta}: the row minus the previous cell's row in the same column (the first
+     * cell of a column: the row itself); {@code success}, {@code error}: the counts.
+     */
+    public record Columns(long[] columnDelta, long[] rowDelta, long[] success, long[] error) {
+        static Columns of(List<long[]> cells) {
+            int n = cells.size();
+            long[] dc = new long[n];
+            long[] dr = new long[n];
+            long[] ok = new long[n];
+            long[] bad = new long[n];
+            long column = 0;
+            long row = 0;
+            for (int i = 0; i < n; i++) {
+                long[] c = cells.get(i);
+                dc[i] = c[0] - column;
+                dr[i] = i > 0 && c[0] == column ? c[1] - row : c[1];
+                ok[i] = c[2];
+                bad[i] = c[3];
+                column = c[0];
+                row = c[1];
+            }
+            return new Columns(dc, dr, ok, bad);
+        }
     }
 
     /** Cells as [column, row, successes, errors], ordered by column then row. */

@@ -49,6 +49,14 @@ class ScatterDensityTest {
                 List.of(9L, (long) ScatterDensity.row(1), 1L, 0L),
                 List.of(9L, (long) ScatterDensity.row(60_000), 0L, 1L));
         assertThat(r.points()).extracting(ScatterPage.Point::transactionId).containsExactly("late", "lonely", "pair2", "pair1");
+
+        // as sent: steps between columns, rows restarting in each column, the counts as they are
+        ScatterDensity.Columns sent = r.encodedCells();
+        long r1 = ScatterDensity.row(1);
+        assertThat(sent.columnDelta()).containsExactly(0, 5, 4, 0);
+        assertThat(sent.rowDelta()).containsExactly(ScatterDensity.row(10), ScatterDensity.row(100), r1, ScatterDensity.row(60_000) - r1);
+        assertThat(sent.success()).containsExactly(100, 1, 1, 0);
+        assertThat(sent.error()).containsExactly(0, 1, 0, 1);
     }
 
     @Test
