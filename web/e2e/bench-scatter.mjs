@@ -29,6 +29,18 @@ async function measure(windowFrom, windowTo) {
   const total = Number(await page.getAttribute('[data-testid=scatter-status]', 'data-total'))
   const firstPaint = navStart + marks['first-paint'] - t0
   const fullPaint = navStart + (marks['density-paint'] ?? marks['first-paint']) - t0
+  // where the first paint goes, from the page's own clock (0 = navigation start): the data
+  // requests made for it (how many, when the first started, when the last ended), then drawing
+  const split = await page.evaluate((paintAt) => {
+    const data = performance.getEntriesByType('resource')
+      .filter((e) => /\/api\/scatter/.test(e.name) && e.startTime < paintAt)
+    return {
+      requests: data.length,
+      dataStart: data.length ? Math.min(...data.map((e) => e.startTime)) : null,
+      dataEnd: data.length ? Math.max(...data.map((e) => e.responseEnd)) : null,
+      paint: paintAt
+    }
+  }, marks['first-paint'])
   // responsiveness: the main thread answers within this time after the picture is up
   const lag = await page.evaluate(() => new Promise((resolve) => { const s = performance.now(); setTimeout(() => resolve(performance.now() - s), 0) }))
   // drag a rectangle over the right half, lower third of the plot
@@ -42,7 +54,7 @@ async function measure(windowFrom, windowTo) {
   await page.waitForFunction((after) => (window.__sightlineScatter.marks['selection-done'] || 0) > after, up, { timeout: 60000 })
   const m2 = await page.evaluate(() => window.__sightlineScatter.marks)
   const rows = await page.locator('[data-testid=scatter-selection] [data-testid=transaction-row]').count()
-  return { total, firstPaint, fullPaint, select: m2['selection-done'] - up, rows, lag }
+  return { total, firstPaint, fullPaint, select: m2['selection-done'] - up, rows, lag, split }
 }
 
 try {
@@ -63,6 +75,10 @@ try {
       fullPaintMs: Math.round(median(list.map((r) => r.fullPaint))),
       selectMs: Math.round(median(list.map((r) => r.select))),
       selectedRows: list[0].rows,
+      dataRequests: list[0].split.requests,
+      dataStartMs: Math.round(median(list.map((r) => r.split.dataStart))),
+      dataEndMs: Math.round(median(list.map((r) => r.split.dataEnd))),
+      drawMs: Math.round(median(list.map((r) => r.split.paint - r.split.dataEnd))),
       mainThreadLagMs: Math.round(median(list.map((r) => r.lag)))
     }
   }
@@ -77,12 +93,16 @@ try {
         const s = performance.now()
         const res = await fetch(u, { credentials: 'same-origin' })
         const text = await res.text()
-        return { ms: performance.now() - s, bytes: text.length, total: JSON.parse(text).total ?? null }
+        const ms = performance.now() - s
+        const entries = performance.getEntriesByName(new URL(u, location.href).href)
+        const wire = entries.length ? entries[entries.length - 1].encodedBodySize : null
+        performance.clearResourceTimings()
+        return { ms, bytes: text.length, wire, total: JSON.parse(text).total ?? null }
       }, base + path)
       times.push(r.ms)
       body = r
     }
-    return { ms: Math.round(median(times)), bytes: body.bytes, total: body.total }
+    return { ms: Math.round(median(times)), bytes: body.bytes, wireBytes: body.wire, total: body.total }
   }
   const w = `application=${encodeURIComponent(opt.application)}&from=${from}&to=${to}`
   summary.api = {
@@ -93,11 +113,15 @@ try {
   const b = summary.baseline
   const f = summary.full
   console.log(`scatter bench (${runs} runs, medians)`)
-  console.log(`  baseline: ${b.points} points: first paint ${b.firstPaintMs} ms, full ${b.fullPaintMs} ms, drag-select -> list ${b.selectMs} ms (${b.selectedRows} rows), main-thread lag ${b.mainThreadLagMs} ms`)
-  console.log(`  full:     ${f.points} points: first paint ${f.firstPaintMs} ms, full ${f.fullPaintMs} ms, drag-select -> list ${f.selectMs} ms (${f.selectedRows} rows), main-thread lag ${f.mainThreadLagMs} ms`)
+  // the full picture is its own figure only on a page that paints in two steps (points, then density)
+  const full = (x) => x.fullPaintMs === x.firstPaintMs ? 'same as first paint' : `${x.fullPaintMs} ms`
+  const line = (x) => `first paint ${x.firstPaintMs} ms (data requests: ${x.dataRequests}, from ${x.dataStartMs} to ${x.dataEndMs} ms after navigation start; ` +
+    `drawn ${x.drawMs} ms after), full picture ${full(x)}, drag-select -> list ${x.selectMs} ms (${x.selectedRows} rows), main-thread lag ${x.mainThreadLagMs} ms`
+  console.log(`  baseline: ${b.points} points: ${line(b)}`)
+  console.log(`  full:     ${f.points} points: ${line(f)}`)
   console.log(`  ratio full/baseline: first paint ${(f.firstPaintMs / b.firstPaintMs).toFixed(2)}x, full picture ${(f.fullPaintMs / b.fullPaintMs).toFixed(2)}x, drag-select ${(f.selectMs / b.selectMs).toFixed(2)}x`)
   const a = summary.api
-  console.log(`  API, full window: newest 10,000 points ${a.firstPage.ms} ms (${a.firstPage.bytes} bytes), summary ${a.summary.ms} ms (${a.summary.bytes} bytes, ${a.summary.total} points),` +
+  console.log(`  API, full window: newest 10,000 points ${a.firstPage.ms} ms (${a.firstPage.bytes} bytes), summary ${a.summary.ms} ms (${a.summary.bytes} bytes, ${a.summary.wireBytes} on the wire, ${a.summary.total} points),` +
     ` density from the index ${a.indexDensity.ms} ms (${a.indexDensity.total} points); ratio summary/first page ${(a.summary.ms / a.firstPage.ms).toFixed(2)}x`)
   console.log('RESULT ' + JSON.stringify(summary))
 } finally {
