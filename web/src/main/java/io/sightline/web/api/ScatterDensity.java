@@ -56,6 +56,18 @@ public final class ScatterDensity {
         return ScatterCells.lowerBound(row);
     }
 
+    /**
+     * More rows than any elapsed time has: row(Long.MAX_VALUE) is about 1,100. A cell's key
+     * column * ROW_SPAN + row orders cells by column, then row, and stays below 2^32 for any
+     * column count the API allows, where a Long's hash is the value itself: no two cells
+     * collide (column << 32 | row hashed to column ^ row, a few hundred buckets for 60,000 cells).
+     */
+    static final long ROW_SPAN = 4096;
+
+    private static long key(int column, int row) {
+        return column * ROW_SPAN + Math.min(row, ROW_SPAN - 1);
+    }
+
     public int column(long startTime) {
         long c = (startTime - from) * columns / (to - from);
         return (int) Math.max(0, Math.min(columns - 1, c));
@@ -64,7 +76,7 @@ public final class ScatterDensity {
     public void add(ScatterPage.Point p) {
         int col = column(p.startTime());
         int row = row(p.elapsed());
-        Cell cell = cells.computeIfAbsent(((long) col << 32) | row, k -> new Cell());
+        Cell cell = cells.computeIfAbsent(key(col, row), k -> new Cell());
         keep(cell, p);
         if (p.error()) {
             cell.error++;
@@ -97,7 +109,7 @@ public final class ScatterDensity {
         if (n <= 0) {
             return;
         }
-        Cell cell = cells.computeIfAbsent(((long) column(bucketStart) << 32) | row, k -> new Cell());
+        Cell cell = cells.computeIfAbsent(key(column(bucketStart), row), k -> new Cell());
         for (ScatterPage.Point p : points) {
             keep(cell, p);
         }
@@ -175,7 +187,7 @@ public final class ScatterDensity {
         cells.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             Cell c = e.getValue();
             long key = e.getKey();
-            out.add(new long[] {key >>> 32, key & 0xffffffffL, c.success, c.error});
+            out.add(new long[] {key / ROW_SPAN, key % ROW_SPAN, c.success, c.error});
             if (c.success + c.error <= EXACT_PER_CELL) {
                 for (ScatterPage.Point p : c.first) {
                     if (p != null) {

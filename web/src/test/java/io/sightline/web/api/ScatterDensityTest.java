@@ -25,6 +25,7 @@ class ScatterDensityTest {
             last = r;
         }
         assertThat(ScatterDensity.row(3_600_000)).isLessThan(400); // an hour fits in a few hundred rows
+        assertThat((long) ScatterDensity.row(Long.MAX_VALUE)).isLessThan(ScatterDensity.ROW_SPAN); // cell keys stay distinct
     }
 
     @Test
