@@ -77,6 +77,9 @@ export function rasterize(result, plot, into = null) {
   const s = scales({ ...plot, width, height })
   const colMs = (result.to - result.from) / result.columns
   const cells = decodeCells(result.cells)
+  // pixel spans of each row, computed once per row rather than once per cell (tens of thousands)
+  const rowTop = new Map()
+  const rowBottom = new Map()
   for (let i = 0; i < cells.length; i++) {
     const col = cells.column[i]
     const row = cells.row[i]
@@ -88,12 +91,18 @@ export function rasterize(result, plot, into = null) {
     if (x1 <= 0 || x0 >= width) continue
     x0 = Math.max(0, x0)
     x1 = Math.min(width, Math.max(x1, x0 + 1))
-    const lo = rowLowerBound(row, result.rowRatio)
-    const hi = rowLowerBound(row + 1, result.rowRatio)
-    let y0 = Math.floor(s.y(hi))
-    let y1 = Math.ceil(s.y(lo))
-    y0 = Math.max(0, Math.min(height - 1, y0))
-    y1 = Math.min(height, Math.max(y1, y0 + 1))
+    let y0 = rowTop.get(row)
+    let y1
+    if (y0 === undefined) {
+      y0 = Math.floor(s.y(rowLowerBound(row + 1, result.rowRatio)))
+      y1 = Math.ceil(s.y(rowLowerBound(row, result.rowRatio)))
+      y0 = Math.max(0, Math.min(height - 1, y0))
+      y1 = Math.min(height, Math.max(y1, y0 + 1))
+      rowTop.set(row, y0)
+      rowBottom.set(row, y1)
+    } else {
+      y1 = rowBottom.get(row)
+    }
     const area = (x1 - x0) * (y1 - y0)
     // spread the cell's count over its pixels, but every pixel gets at least a visible share
     const okPer = ok > 0 ? Math.max(ok / area, 1) : 0
