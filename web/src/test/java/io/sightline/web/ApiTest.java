@@ -468,6 +468,39 @@ class ApiTest {
     }
 
     @Test
+    void answersAreGzippedWhenTheClientAcceptsIt() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.function.BiFunction<String, Boolean, HttpResponse<byte[]>> get = (path, gzip) -> {
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                            .encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+            if (gzip) {
+                b.header("Accept-Encoding", "gzip");
+            }
+            try {
+                return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        HttpResponse<byte[]> plain = get.apply("/api/openapi.yaml", false);
+        HttpResponse<byte[]> zipped = get.apply("/api/openapi.yaml", true);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.body().length).isGreaterThan(2048);
+        assertThat(zipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(zipped.body().length).isLessThan(plain.body().length / 2);
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(plain.body());
+        }
+        // JSON is written without a known length, so Tomcat compresses it whatever its size; still the same answer
+        HttpResponse<byte[]> me = get.apply("/api/me", true);
+        assertThat(me.headers().firstValue("Content-Encoding")).contains("gzip");
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(me.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"username\":\"admin\"}");
+        }
+    }
+
+    @Test
     void summaryOfASmallWindowCarriesAllItsPointsWhenAsked() {
         String w = "/api/scatter/summary?application=" + PETSTORE + data.window() + "&columns=4";
         JsonNode whole = ok(w + "&allPointsUpTo=5");
