@@ -164,7 +164,7 @@ public class ApiController {
             java.util.Map<Long, List<ScatterPage.Point>> sparse = new java.util.HashMap<>();
             for (ScatterPage.Point pt : counts.points()) {
                 if (only == null || only == pt.error()) {
-                    sparse.computeIfAbsent(cellKey(io.sightline.hbase.schema.ScatterCells.bucket(pt.startTime()),
+                    sparse.computeIfAbsent(cellKey(a, io.sightline.hbase.schema.ScatterCells.bucket(pt.startTime()),
                             ScatterDensity.row(pt.elapsed())), k -> new java.util.ArrayList<>(2)).add(pt);
                 }
             }
@@ -174,7 +174,7 @@ public class ApiController {
                 }
                 long ok = Boolean.TRUE.equals(only) ? 0 : c.success();
                 long bad = Boolean.FALSE.equals(only) ? 0 : c.error();
-                density.addCounts(c.bucket(), c.row(), ok, bad, sparse.getOrDefault(cellKey(c.bucket(), c.row()), List.of()));
+                density.addCounts(c.bucket(), c.row(), ok, bad, sparse.getOrDefault(cellKey(a, c.bucket(), c.row()), List.of()));
             }
         }
         boolean complete = true;
@@ -197,8 +197,14 @@ public class ApiController {
         return new ScatterSummary(density.result(complete, exactPoints), aggregated ? a : null, aggregated ? b : null, all);
     }
 
-    private static long cellKey(long bucket, int row) {
-        return bucket * 65_536 + row;
+    /**
+     * A (bucket, row) cell of the pre-aggregate as a key counted from the window's first bucket:
+     * small values hash apart (bucket * 65536 + row folded to a few distinct hashes, and the
+     * lookups of tens of thousands of cells went through tree bins).
+     */
+    private static long cellKey(long first, long bucket, int row) {
+        return Math.floorDiv(bucket - first, io.sightline.hbase.schema.ScatterCells.BUCKET_MS) * ScatterDensity.ROW_SPAN
+                + Math.min(row, ScatterDensity.ROW_SPAN - 1);
     }
 
     /** Adds the index's points of [from, to) to the density, at most {@code budget[0]} (decremented); whether all were read. */
