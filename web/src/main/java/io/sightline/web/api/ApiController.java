@@ -198,13 +198,13 @@ public class ApiController {
     }
 
     /**
-     * A (bucket, row) cell of the pre-aggregate as a key counted from the window's first bucket:
-     * small values hash apart (bucket * 65536 + row folded to a few distinct hashes, and the
-     * lookups of tens of thousands of cells went through tree bins).
+     * A (bucket, row) cell of the pre-aggregate as a map key: counted from the window's first
+     * bucket, bits mixed (see {@link ScatterDensity#hashKey}); bucket * 65536 + row hashed to a
+     * few values and the lookups of tens of thousands of cells went through tree bins.
      */
     private static long cellKey(long first, long bucket, int row) {
-        return Math.floorDiv(bucket - first, io.sightline.hbase.schema.ScatterCells.BUCKET_MS) * ScatterDensity.ROW_SPAN
-                + Math.min(row, ScatterDensity.ROW_SPAN - 1);
+        return ScatterDensity.hashKey(Math.floorDiv(bucket - first, io.sightline.hbase.schema.ScatterCells.BUCKET_MS)
+                * ScatterDensity.ROW_SPAN + Math.min(row, ScatterDensity.ROW_SPAN - 1));
     }
 
     /** Adds the index's points of [from, to) to the density, at most {@code budget[0]} (decremented); whether all were read. */

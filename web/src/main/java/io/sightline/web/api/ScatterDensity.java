@@ -32,9 +32,14 @@ public final class ScatterDensity {
     private long minElapsed = Long.MAX_VALUE;
 
     private static final class Cell {
+        final long position;
         long success;
         long error;
         final ScatterPage.Point[] first = new ScatterPage.Point[EXACT_PER_CELL];
+
+        Cell(long position) {
+            this.position = position;
+        }
     }
 
     public ScatterDensity(long from, long to, int columns) {
@@ -56,16 +61,21 @@ public final class ScatterDensity {
         return ScatterCells.lowerBound(row);
     }
 
-    /**
-     * More rows than any elapsed time has: row(Long.MAX_VALUE) is about 1,100. A cell's key
-     * column * ROW_SPAN + row orders cells by column, then row, and stays below 2^32 for any
-     * column count the API allows, where a Long's hash is the value itself: no two cells
-     * collide (column << 32 | row hashed to column ^ row, a few hundred buckets for 60,000 cells).
-     */
+    /** More rows than any elapsed time has: row(Long.MAX_VALUE) is about 1,100. */
     static final long ROW_SPAN = 4096;
 
-    private static long key(int column, int row) {
+    /** A cell's place: column * ROW_SPAN + row, which orders cells by column, then row. */
+    private static long position(int column, int row) {
         return column * ROW_SPAN + Math.min(row, ROW_SPAN - 1);
+    }
+
+    /**
+     * The map key of a position, its bits mixed by an odd multiplier (one to one): a grid of
+     * positions, whether column << 32 | row or column * 4096 + row, lands in few of HashMap's
+     * power-of-two buckets, and 60,000 cells went through tree bins (most of a summary's time).
+     */
+    static long hashKey(long position) {
+        return position * 0x9E3779B97F4A7C15L;
     }
 
     public int column(long startTime) {
@@ -76,7 +86,8 @@ public final class ScatterDensity {
     public void add(ScatterPage.Point p) {
         int col = column(p.startTime());
         int row = row(p.elapsed());
-        Cell cell = cells.computeIfAbsent(key(col, row), k -> new Cell());
+        long at = position(col, row);
+        Cell cell = cells.computeIfAbsent(hashKey(at), k -> new Cell(at));
         keep(cell, p);
         if (p.error()) {
             cell.error++;
@@ -109,7 +120,8 @@ public final class ScatterDensity {
         if (n <= 0) {
             return;
         }
-        Cell cell = cells.computeIfAbsent(key(column(bucketStart), row), k -> new Cell());
+        long at = position(column(bucketStart), row);
+        Cell cell = cells.computeIfAbsent(hashKey(at), k -> new Cell(at));
         for (ScatterPage.Point p : points) {
             keep(cell, p);
         }
@@ -184,10 +196,8 @@ public final class ScatterDensity {
     public Result result(boolean complete, int maxExact) {
         List<long[]> out = new ArrayList<>(cells.size());
         List<ScatterPage.Point> exact = new ArrayList<>();
-        cells.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            Cell c = e.getValue();
-            long key = e.getKey();
-            out.add(new long[] {key / ROW_SPAN, key % ROW_SPAN, c.success, c.error});
+        cells.values().stream().sorted(java.util.Comparator.comparingLong(c -> c.position)).forEach(c -> {
+            out.add(new long[] {c.position / ROW_SPAN, c.position % ROW_SPAN, c.success, c.error});
             if (c.success + c.error <= EXACT_PER_CELL) {
                 for (ScatterPage.Point p : c.first) {
                     if (p != null) {
