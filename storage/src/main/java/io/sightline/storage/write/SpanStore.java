@@ -293,10 +293,11 @@ public final class SpanStore implements AutoCloseable {
         for (int i = 0; i < candidates.size(); i++) {
             Span s = candidates.get(i);
             ByteString bytes = encoded.get(i);
-            byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId());
+            byte[] traceId = s.getTraceId().toByteArray();
+            byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(), traceId, s.getSpanId());
             indexRows.add(row);
             checks.add(new Get(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).setCheckExistenceOnly(true));
-            traces.add(new Put(s.getTraceId().toByteArray()).addColumn(Tables.TRACES_CF, spanQualifier(s),
+            traces.add(new Put(traceId).addColumn(Tables.TRACES_CF, spanQualifier(s),
                     bytes == null ? s.toByteArray() : bytes.toByteArray()));
         }
         CompletableFuture<Void> tracesWritten = CompletableFuture.runAsync(() -> {
@@ -323,7 +324,7 @@ public final class SpanStore implements AutoCloseable {
             if (!exists[i]) {
                 Span s = candidates.get(i);
                 owners.get(i).fresh.add(s);
-                index.add(indexPut(indexRows.get(i), s));
+                index.add(indexPut(indexRows.get(i), s, hash(s.getAgentId())));
             }
         }
         if (!index.isEmpty()) {
@@ -452,12 +453,13 @@ public final class SpanStore implements AutoCloseable {
     }
 
     static Put indexPut(Span s) {
-        return indexPut(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId()), s);
+        return indexPut(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId()), s,
+                RowKeys.hash(s.getAgentId()));
     }
 
-    static Put indexPut(byte[] row, Span s) {
+    static Put indexPut(byte[] row, Span s, byte[] agentHash) {
         byte[] ip = s.getClientIp().isEmpty() ? null : IpRanges.toBytes(s.getClientIp());
-        byte[] filter = IndexCell.encode(s.getElapsed(), s.getError(), ip, s.getAgentId(), s.getUri());
+        byte[] filter = IndexCell.encode(s.getElapsed(), s.getError(), ip, agentHash, s.getUri());
         // the details are a Span message holding only what the transaction list shows
         Span.Builder d = Span.newBuilder().setAgentId(s.getAgentId()).setClientIp(s.getClientIp())
                 .setMethod(s.getMethod()).setUriTemplate(s.getUriTemplate()).setStatus(s.getStatus());
