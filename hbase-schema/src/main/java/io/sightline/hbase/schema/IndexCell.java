@@ -30,14 +30,6 @@ public final class IndexCell {
     }
 
     public static byte[] encode(long elapsed, boolean error, byte[] ip16, String agentId, String uri) {
-        return encode(elapsed, error, ip16, RowKeys.hash(agentId), uri);
-    }
-
-    /** As above, with the agent id already hashed ({@link RowKeys#hash}): writers keep the hashes of their few agents. */
-    public static byte[] encode(long elapsed, boolean error, byte[] ip16, byte[] agentHash, String uri) {
-        if (agentHash.length != RowKeys.HASH_LENGTH) {
-            throw new IllegalArgumentException("agent hash must be " + RowKeys.HASH_LENGTH + " bytes");
-        }
         byte[] u = uri.getBytes(StandardCharsets.UTF_8);
         byte[] v = new byte[URI + u.length];
         RowKeys.putLong(v, ELAPSED, Math.max(0, elapsed));
@@ -49,7 +41,7 @@ public final class IndexCell {
             v[HAS_IP] = 1;
             System.arraycopy(ip16, 0, v, IP, 16);
         }
-        System.arraycopy(agentHash, 0, v, AGENT, RowKeys.HASH_LENGTH);
+        System.arraycopy(RowKeys.hash(agentId), 0, v, AGENT, RowKeys.HASH_LENGTH);
         System.arraycopy(u, 0, v, URI, u.length);
         return v;
     }

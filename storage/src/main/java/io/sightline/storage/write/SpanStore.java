@@ -324,7 +324,7 @@ public final class SpanStore implements AutoCloseable {
             if (!exists[i]) {
                 Span s = candidates.get(i);
                 owners.get(i).fresh.add(s);
-                index.add(indexPut(indexRows.get(i), s, hash(s.getAgentId())));
+                index.add(indexPut(indexRows.get(i), s));
             }
         }
         if (!index.isEmpty()) {
@@ -453,13 +453,12 @@ public final class SpanStore implements AutoCloseable {
     }
 
     static Put indexPut(Span s) {
-        return indexPut(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId()), s,
-                RowKeys.hash(s.getAgentId()));
+        return indexPut(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId()), s);
     }
 
-    static Put indexPut(byte[] row, Span s, byte[] agentHash) {
+    static Put indexPut(byte[] row, Span s) {
         byte[] ip = s.getClientIp().isEmpty() ? null : IpRanges.toBytes(s.getClientIp());
-        byte[] filter = IndexCell.encode(s.getElapsed(), s.getError(), ip, agentHash, s.getUri());
+        byte[] filter = IndexCell.encode(s.getElapsed(), s.getError(), ip, s.getAgentId(), s.getUri());
         // the details are a Span message holding only what the transaction list shows
         Span.Builder d = Span.newBuilder().setAgentId(s.getAgentId()).setClientIp(s.getClientIp())
                 .setMethod(s.getMethod()).setUriTemplate(s.getUriTemplate()).setStatus(s.getStatus());
