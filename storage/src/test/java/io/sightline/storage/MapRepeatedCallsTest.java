@@ -50,4 +50,45 @@ class MapRepeatedCallsTest {
                 new ServerMap.Link(self, "mem:a^MYSQL", 1, 0, 7.0, 7, new Histogram(1, 0, 0, 0, 0)),
                 new ServerMap.Link(self, "unknown^MYSQL", 1, 0, 8.0, 8, new Histogram(1, 0, 0, 0, 0)));
     }
+
+    @Test
+    void concurrentCallersAreAllCounted() throws Exception {
+        String app = "many-" + RUN;
+        long minute = RowKeys.minute(1_700_000_760_000L);
+        int threads = 8;
+        int perThread = 50;
+        int spansPerCall = 10;
+        MapStatsAggregator map = new MapStatsAggregator(StorageFixture.connection());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            done.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    List<Span> spans = new java.util.ArrayList<>();
+                    for (int j = 0; j < spansPerCall; j++) {
+                        spans.add(span(app, app + "-1", StorageFixture.traceId(), StorageFixture.spanId(), minute + 1, 10)
+                                .addEvents(event(1, 1, 1, 2, "H2").setDestination("mem:many"))
+                                .addEvents(event(2, 1, 2, 2, "H2").setDestination("mem:many")).build());
+                    }
+                    map.add(spans);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        map.flush();
+        assertThat(map.pendingRows()).isZero();
+        int total = threads * perThread * spansPerCall;
+        ServerMap m = new HBaseQueries(StorageFixture.connection()).serverMap(app, minute, minute + 60_000);
+        String self = app + "^TOMCAT";
+        assertThat(m.links()).containsExactlyInAnyOrder(
+                new ServerMap.Link("USER^USER", self, total, 0, 10.0, 10, new Histogram(total, 0, 0, 0, 0)),
+                new ServerMap.Link(self, "mem:many^H2", 2 * total, 0, 2.0, 2, new Histogram(2 * total, 0, 0, 0, 0)));
+    }
 }

@@ -38,6 +38,10 @@ public final class MapStatsAggregator {
     private final Map<RowKey, Map<String, Long>> writtenMax = new HashMap<>();
     private final Map<String, Long> endpointsWritten = new ConcurrentHashMap<>();
     private final Map<String, String> pendingEndpoints = new HashMap<>();
+    /** Span lists handed to {@link #add}, not counted yet. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<List<Span>> incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Set while a caller of {@link #add} counts the queue. */
+    private final java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
     private static final String USER_KEY = Texts.nodeKey(ServiceTypes.USER, ServiceTypes.USER);
     private static final int NODE_KEYS_MAX = 10_000;
     /** Node keys by service type and name (guarded by this). */
@@ -48,8 +52,33 @@ public final class MapStatsAggregator {
         this.connection = connection;
     }
 
-    /** Counts new spans (never a span seen before: see {@link SpanStore#store}). */
-    public synchronized void add(List<Span> spans) {
+    /**
+     * Counts new spans (never a span seen before: see {@link SpanStore#store}). Never waits for
+     * another counting thread: the span lists are queued and counted by whichever caller is
+     * counting already (committer threads used to spin on this object's monitor, which showed as
+     * CPU in this method). Anything queued is counted before a flush or {@link #pendingRows}.
+     */
+    public void add(List<Span> spans) {
+        incoming.add(spans);
+        while (!incoming.isEmpty() && counting.compareAndSet(false, true)) {
+            try {
+                synchronized (this) {
+                    countIncoming();
+                }
+            } finally {
+                counting.set(false);
+            }
+        }
+    }
+
+    /** Counts every queued list (guarded by this). */
+    private void countIncoming() {
+        for (List<Span> l; (l = incoming.poll()) != null; ) {
+            countSpans(l);
+        }
+    }
+
+    private void countSpans(List<Span> spans) {
         for (Span s : spans) {
             String type = Texts.serviceType(s.getServiceType());
             String self = nodeKey(s.getApplicationName(), type);
@@ -151,6 +180,7 @@ public final class MapStatsAggregator {
 
     /** Rows (node, direction, minute) waiting for the next flush. */
     public synchronized int pendingRows() {
+        countIncoming();
         return pending.size();
     }
 
@@ -163,6 +193,7 @@ public final class MapStatsAggregator {
         Map<String, String> endpoints;
         Map<RowKey, Map<String, Long>> written;
         synchronized (this) {
+            countIncoming();
             if (pending.isEmpty() && pendingEndpoints.isEmpty()) {
                 return;
             }
