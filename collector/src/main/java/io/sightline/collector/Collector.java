@@ -66,7 +66,7 @@ public final class Collector implements AutoCloseable {
         }
         ServerServiceDefinition[] services = {
             invalidProtobufIsInvalidArgument(new AgentLifecycle(agents).bindService()),
-            invalidProtobufIsInvalidArgument(ingest.spanService().bindService()),
+            ingest.spanService(),
             invalidProtobufIsInvalidArgument(ingest.statService().bindService()),
             invalidProtobufIsInvalidArgument(commands.bindService()),
         };

@@ -1,6 +1,12 @@
 package io.sightline.collector;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.sightline.protocol.v1.AgentRef;
 import io.sightline.protocol.v1.BatchAck;
@@ -53,13 +59,17 @@ final class SpanIngest {
         });
     }
 
-    SpanServiceGrpc.SpanServiceImplBase spanService() {
-        return new SpanServiceGrpc.SpanServiceImplBase() {
-            @Override
-            public void send(SpanBatch request, StreamObserver<BatchAck> reply) {
-                handle(() -> sendSpans(request), reply);
-            }
-        };
+    /**
+     * SpanService, with its Send method reading the request as a {@link ReceivedBatch} (spans kept
+     * as the agent's bytes) instead of a parsed SpanBatch; the wire format is the same.
+     */
+    ServerServiceDefinition spanService() {
+        MethodDescriptor<ReceivedBatch, BatchAck> send = SpanServiceGrpc.getSendMethod()
+                .toBuilder(ReceivedBatch.MARSHALLER, ProtoUtils.marshaller(BatchAck.getDefaultInstance()))
+                .build();
+        return ServerServiceDefinition.builder(SpanServiceGrpc.SERVICE_NAME)
+                .addMethod(send, ServerCalls.<ReceivedBatch, BatchAck>asyncUnaryCall((request, reply) -> handle(() -> sendSpans(request), reply)))
+                .build();
     }
 
     StatServiceGrpc.StatServiceImplBase statService() {
@@ -130,45 +140,65 @@ final class SpanIngest {
     }
 
     CompletableFuture<BatchAck> sendSpans(SpanBatch batch) throws Exception {
-        AgentRef ref = batch.getAgent();
+        return sendSpans(ReceivedBatch.of(batch));
+    }
+
+    CompletableFuture<BatchAck> sendSpans(ReceivedBatch batch) throws Exception {
+        if (batch.problem != null) {
+            throw new InvalidBatch(batch.problem);
+        }
+        AgentRef ref = batch.agent;
         String bad = Validation.agentRef(ref);
         if (bad != null) {
             throw new InvalidBatch(bad);
         }
-        if (batch.getSpansCount() > Validation.MAX_SPANS_PER_BATCH) {
+        int count = batch.spans.size();
+        if (count > Validation.MAX_SPANS_PER_BATCH) {
             throw new InvalidBatch("more than " + Validation.MAX_SPANS_PER_BATCH + " spans in one batch");
         }
-        if (batch.getMetadataCount() > Validation.MAX_METADATA_PER_BATCH) {
+        if (batch.metadata.size() > Validation.MAX_METADATA_PER_BATCH) {
             throw new InvalidBatch("more than " + Validation.MAX_METADATA_PER_BATCH + " metadata entries in one batch");
         }
-        metrics.received(batch.getSpansCount());
-        List<MetadataEntry> metadata = new ArrayList<>(batch.getMetadataCount());
-        for (MetadataEntry m : batch.getMetadataList()) {
+        // every span is parsed before anything is stored: one malformed span refuses the whole batch
+        List<Span> parsed = new ArrayList<>(count);
+        for (ByteString bytes : batch.spans) {
+            try {
+                parsed.add(Span.parseFrom(bytes));
+            } catch (InvalidProtocolBufferException e) {
+                throw new InvalidBatch("request is not a valid SpanBatch message: " + e.getMessage());
+            }
+        }
+        metrics.received(count);
+        List<MetadataEntry> metadata = new ArrayList<>(batch.metadata.size());
+        for (MetadataEntry m : batch.metadata) {
             if (Validation.metadata(m) == null) {
                 metadata.add(m);
             }
         }
-        List<Span> valid = new ArrayList<>(batch.getSpansCount());
+        List<Span> valid = new ArrayList<>(count);
+        List<ByteString> encoded = new ArrayList<>(count);
         String firstProblem = null;
-        for (Span s : batch.getSpansList()) {
+        for (int i = 0; i < count; i++) {
+            Span s = parsed.get(i);
             Span filled = fill(s, ref);
             String problem = Validation.span(filled);
             if (problem == null) {
                 valid.add(filled);
+                encoded.add(filled == s ? batch.spans.get(i) : batch.spans.get(i).concat(filledFields(s, filled)));
             } else if (firstProblem == null) {
                 firstProblem = problem;
             }
         }
-        int rejected = batch.getSpansCount() - valid.size();
+        int rejected = count - valid.size();
         if (rejected > 0) {
             metrics.rejected(rejected);
         }
-        if (batch.getDroppedSpans() > 0) {
-            metrics.agentDropped(ref.getAgentId(), batch.getDroppedSpans());
+        if (batch.droppedSpans > 0) {
+            metrics.agentDropped(ref.getAgentId(), batch.droppedSpans);
         }
         long t0 = System.nanoTime();
         String message = firstProblem == null ? null : rejected + " span(s) refused, first: " + firstProblem;
-        return spans.storeAsync(valid, metadata).thenApply(fresh -> {
+        return spans.storeAsync(valid, encoded, metadata).thenApply(fresh -> {
             metrics.writeLatency(System.nanoTime() - t0); // fresh spans were counted on the map by SpanStore.onStored
             metrics.stored(fresh.size(), valid.size() - fresh.size());
             BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);
@@ -195,6 +225,24 @@ final class SpanIngest {
             b.setAgentStartTime(ref.getAgentStartTime());
         }
         return b.build();
+    }
+
+    /**
+     * The fields {@link #fill} set, encoded alone: appended to the span's own bytes they give the
+     * filled span (protobuf reads the last value of a field), without encoding the span again.
+     */
+    private static ByteString filledFields(Span original, Span filled) {
+        Span.Builder b = Span.newBuilder();
+        if (original.getAgentId().isEmpty()) {
+            b.setAgentId(filled.getAgentId());
+        }
+        if (original.getApplicationName().isEmpty()) {
+            b.setApplicationName(filled.getApplicationName());
+        }
+        if (original.getAgentStartTime() == 0) {
+            b.setAgentStartTime(filled.getAgentStartTime());
+        }
+        return b.build().toByteString();
     }
 
     BatchAck sendStats(StatBatch batch) throws Exception {

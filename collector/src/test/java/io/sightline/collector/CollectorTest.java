@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Table;
@@ -140,6 +141,10 @@ class CollectorTest {
         assertThat(tree.callTree().get(1).bindValues()).containsExactly("1");
         try (Table t = connection.getTable(Tables.TRACES)) {
             assertThat(t.get(new Get(t1)).rawCells()).hasSize(1);
+            // the agent's bytes are stored as sent, with the batch's agent ref filling the span's gaps
+            Span stored = Span.parseFrom(CellUtil.cloneValue(t.get(new Get(t1)).rawCells()[0]));
+            assertThat(stored).isEqualTo(withSql.toBuilder().setAgentId(app + "-1").setApplicationName(app)
+                    .setAgentStartTime(1000).build());
         }
         ServerMap map = queries.serverMap(app, now - 120_000, now + 120_000);
         assertThat(map.links()).extracting(l -> l.from() + "->" + l.to() + " " + l.totalCount() + " " + l.histogram())
@@ -177,6 +182,24 @@ class CollectorTest {
                 new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0a, 0x7f}))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        // a well-formed batch holding a span that is not a Span: refused whole, nothing stored
+        String app = "badspan-" + RUN;
+        long now = System.currentTimeMillis();
+        byte[] good = traceId();
+        byte[] batchBytes = SpanBatch.newBuilder().setAgent(ref(app, app + "-1")).addSpans(span(good, 1, now, 5)).build().toByteArray();
+        byte[] badSpan = {0x12, 0x03, (byte) 0xff, (byte) 0xff, (byte) 0xff}; // field 2 (spans), 3 bytes: a truncated varint
+        byte[] withBad = java.util.Arrays.copyOf(batchBytes, batchBytes.length + badSpan.length);
+        System.arraycopy(badSpan, 0, withBad, batchBytes.length, badSpan.length);
+        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, withBad))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThat(queries.scatter(new TransactionQuery(app, now, now + 1, null, null, null, null, null, null, 100, null))
+                .points()).isEmpty();
+        try (Table t = connection.getTable(Tables.TRACES)) {
+            assertThat(t.exists(new Get(good))).isFalse();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         // over the size limit (256 KiB in this test)
         SpanBatch huge = SpanBatch.newBuilder().setAgent(ref("huge", "huge-1"))
                 .addSpans(span(traceId(), 1, 1000, 1).toBuilder().setUri("x".repeat(300_000))).build();

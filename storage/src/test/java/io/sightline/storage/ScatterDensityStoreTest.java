@@ -87,6 +87,42 @@ class ScatterDensityStoreTest {
     }
 
     @Test
+    void concurrentCallersAreAllCounted() throws Exception {
+        String app = "density-many-" + RUN;
+        long bucket = ScatterCells.bucket(1_700_000_100_000L);
+        int threads = 8;
+        int calls = 50;
+        int perCall = 10;
+        ScatterDensityWriter writer = new ScatterDensityWriter(StorageFixture.connection());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            done.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < calls; i++) {
+                    List<Span> spans = new ArrayList<>();
+                    for (int j = 0; j < perCall; j++) {
+                        spans.add(StorageFixture.span(app, app + "-1", StorageFixture.traceId(), StorageFixture.spanId(),
+                                bucket + 100, 30).build());
+                    }
+                    writer.add(spans);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        writer.flush();
+        assertThat(writer.pendingRows()).isZero();
+        assertThat(queries.scatterDensity(app, bucket, bucket + 5_000).cells())
+                .containsExactly(new DensityCounts.Cell(bucket, ScatterCells.row(30), threads * calls * perCall, 0));
+    }
+
+    @Test
     void aWindowIsWholeBuckets() {
         assertThat(queries.scatterDensity(APP, B + 5_000, B + 10_000).cells())
                 .containsExactly(new DensityCounts.Cell(B + 5_000, ScatterCells.row(50), 3, 0));

@@ -63,8 +63,20 @@ public final class IpRanges {
                 return null;
             }
         }
-        if (!v6 && addr.chars().filter(c -> c == '.').count() != 3) {
-            return null;
+        if (!v6) {
+            int dots = 0;
+            for (int i = 0; i < addr.length(); i++) {
+                if (addr.charAt(i) == '.') {
+                    dots++;
+                }
+            }
+            if (dots != 3) {
+                return null;
+            }
+            byte[] fast = canonicalV4(addr);
+            if (fast != null) {
+                return fast;
+            }
         }
         InetAddress a;
         try {
@@ -81,5 +93,39 @@ public final class IpRanges {
             return out;
         }
         return raw;
+    }
+
+    /**
+     * A dotted-quad in canonical form (four decimal octets up to 255, no leading zeros) as 16
+     * bytes, without going through InetAddress (one per stored span); null for anything else,
+     * which then takes the general path.
+     */
+    private static byte[] canonicalV4(String addr) {
+        byte[] out = new byte[16];
+        out[10] = (byte) 0xff;
+        out[11] = (byte) 0xff;
+        int octet = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= addr.length(); i++) {
+            char c = i == addr.length() ? '.' : addr.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || octet > 3) {
+                    return null;
+                }
+                out[12 + octet++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                if (c < '0' || c > '9' || (digits == 1 && value == 0)) {
+                    return null; // not a digit, or a leading zero
+                }
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    return null;
+                }
+            }
+        }
+        return octet == 4 ? out : null;
     }
 }

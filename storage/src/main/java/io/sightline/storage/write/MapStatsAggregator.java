@@ -38,29 +38,80 @@ public final class MapStatsAggregator {
     private final Map<RowKey, Map<String, Long>> writtenMax = new HashMap<>();
     private final Map<String, Long> endpointsWritten = new ConcurrentHashMap<>();
     private final Map<String, String> pendingEndpoints = new HashMap<>();
+    /** Span lists handed to {@link #add}, not counted yet. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<List<Span>> incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Set while a caller of {@link #add} counts the queue. */
+    private final java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final String USER_KEY = Texts.nodeKey(ServiceTypes.USER, ServiceTypes.USER);
+    private static final int NODE_KEYS_MAX = 10_000;
+    /** Node keys by service type and name (guarded by this). */
+    private final Map<String, Map<String, String>> nodeKeys = new HashMap<>();
+    private int nodeKeyCount;
 
     public MapStatsAggregator(Connection connection) {
         this.connection = connection;
     }
 
-    /** Counts new spans (never a span seen before: see {@link SpanStore#store}). */
-    public synchronized void add(List<Span> spans) {
+    /**
+     * Counts new spans (never a span seen before: see {@link SpanStore#store}). Never waits for
+     * another counting thread: the span lists are queued and counted by whichever caller is
+     * counting already (committer threads used to spin on this object's monitor, which showed as
+     * CPU in this method). Anything queued is counted before a flush or {@link #pendingRows}.
+     */
+    public void add(List<Span> spans) {
+        incoming.add(spans);
+        while (!incoming.isEmpty() && counting.compareAndSet(false, true)) {
+            try {
+                synchronized (this) {
+                    countIncoming();
+                }
+            } finally {
+                counting.set(false);
+            }
+        }
+    }
+
+    /** Counts every queued list (guarded by this). */
+    private void countIncoming() {
+        for (List<Span> l; (l = incoming.poll()) != null; ) {
+            countSpans(l);
+        }
+    }
+
+    private void countSpans(List<Span> spans) {
         for (Span s : spans) {
             String type = Texts.serviceType(s.getServiceType());
-            String self = Texts.nodeKey(s.getApplicationName(), type);
+            String self = nodeKey(s.getApplicationName(), type);
             long minute = RowKeys.minute(s.getStartTime());
             if (s.getParentApplication().isEmpty()) {
-                count(self, RowKeys.MAP_IN, minute, Texts.nodeKey(ServiceTypes.USER, ServiceTypes.USER), s.getElapsed(), s.getError());
+                count(self, RowKeys.MAP_IN, minute, USER_KEY, s.getElapsed(), s.getError());
             } else {
-                String parent = Texts.nodeKey(s.getParentApplication(), Texts.serviceType(s.getParentServiceType()));
+                String parent = nodeKey(s.getParentApplication(), Texts.serviceType(s.getParentServiceType()));
                 count(self, RowKeys.MAP_IN, minute, parent, s.getElapsed(), s.getError());
                 count(parent, RowKeys.MAP_OUT, minute, self, s.getElapsed(), s.getError());
             }
+            // the span's calls all land in one row (self, out, minute): found once per span; consecutive
+            // calls to the same peer (a loop of queries) share the peer's counters without a lookup
+            Map<String, Counters> out = null;
+            String lastType = null;
+            String lastDestination = null;
+            Counters lastCounters = null;
             for (SpanEvent e : s.getEventsList()) {
-                String peer = peerOf(e);
-                if (peer != null) {
-                    count(self, RowKeys.MAP_OUT, minute, peer, e.getElapsed(), e.getError());
+                String eventType = e.getServiceType();
+                String destination = e.getDestination();
+                if (lastCounters == null || !eventType.equals(lastType) || !destination.equals(lastDestination)) {
+                    String peer = peerOf(eventType, destination);
+                    if (peer == null) {
+                        continue;
+                    }
+                    if (out == null) {
+                        out = pending.computeIfAbsent(new RowKey(self, RowKeys.MAP_OUT, minute), k -> new HashMap<>());
+                    }
+                    lastCounters = out.computeIfAbsent(peer, k -> new Counters());
+                    lastType = eventType;
+                    lastDestination = destination;
                 }
+                lastCounters.add(e.getElapsed(), e.getError());
             }
             if (!s.getEndpoint().isEmpty()) {
                 String key = s.getEndpoint() + "\u0000" + self;
@@ -85,6 +136,42 @@ public final class MapStatsAggregator {
         return null;
     }
 
+    /** As {@link #peerOf(SpanEvent)}, with the node key taken from the key cache. */
+    private String peerOf(String type, String destination) {
+        if (ServiceTypes.isDatabase(type)) {
+            return nodeKey(destination.isEmpty() ? "unknown" : destination, type);
+        }
+        if (ServiceTypes.HTTP_CLIENT.equals(type) && !destination.isEmpty()) {
+            return nodeKey(destination, ServiceTypes.HTTP);
+        }
+        return null;
+    }
+
+    /**
+     * {@link Texts#nodeKey} without building the string again for every span: few nodes, many
+     * spans. The same String instance each time also keeps its hash code, so the pending maps do
+     * not hash it again. Bounded: cleared when it grows past {@link #NODE_KEYS_MAX} names.
+     */
+    private String nodeKey(String name, String type) {
+        Map<String, String> byName = nodeKeys.get(type);
+        if (byName == null) {
+            byName = new HashMap<>();
+            nodeKeys.put(type, byName);
+        }
+        String key = byName.get(name);
+        if (key == null) {
+            if (++nodeKeyCount > NODE_KEYS_MAX) {
+                nodeKeys.clear();
+                nodeKeyCount = 1;
+                byName = new HashMap<>();
+                nodeKeys.put(type, byName);
+            }
+            key = Texts.nodeKey(name, type);
+            byName.put(name, key);
+        }
+        return key;
+    }
+
     private void count(String node, byte dir, long minute, String peer, long elapsed, boolean error) {
         Counters c = pending.computeIfAbsent(new RowKey(node, dir, minute), k -> new HashMap<>())
                 .computeIfAbsent(peer, k -> new Counters());
@@ -93,6 +180,7 @@ public final class MapStatsAggregator {
 
     /** Rows (node, direction, minute) waiting for the next flush. */
     public synchronized int pendingRows() {
+        countIncoming();
         return pending.size();
     }
 
@@ -105,6 +193,7 @@ public final class MapStatsAggregator {
         Map<String, String> endpoints;
         Map<RowKey, Map<String, Long>> written;
         synchronized (this) {
+            countIncoming();
             if (pending.isEmpty() && pendingEndpoints.isEmpty()) {
                 return;
             }

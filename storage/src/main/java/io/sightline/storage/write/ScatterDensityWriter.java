@@ -30,6 +30,10 @@ public final class ScatterDensityWriter {
     private Map<Key, Map<Integer, Cell>> pending = new HashMap<>();
     /** Puts of a failed flush, written again as they are (same qualifiers) by the next one. */
     private List<Put> failed = new ArrayList<>();
+    /** Span lists handed to {@link #add}, not counted yet. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<List<Span>> incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Set while a caller of {@link #add} counts the queue. */
+    private final java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ScatterDensityWriter(Connection connection) {
         this.connection = connection;
@@ -50,8 +54,33 @@ public final class ScatterDensityWriter {
         }
     }
 
-    /** Counts new spans (never a span seen before: see {@link SpanStore#store}). */
-    public synchronized void add(List<Span> spans) {
+    /**
+     * Counts new spans (never a span seen before: see {@link SpanStore#store}). As in
+     * {@link MapStatsAggregator#add}, never waits for another counting thread: lists are queued and
+     * counted by whichever caller is counting already; flush and {@link #pendingRows} count the
+     * queue first.
+     */
+    public void add(List<Span> spans) {
+        incoming.add(spans);
+        while (!incoming.isEmpty() && counting.compareAndSet(false, true)) {
+            try {
+                synchronized (this) {
+                    countIncoming();
+                }
+            } finally {
+                counting.set(false);
+            }
+        }
+    }
+
+    /** Counts every queued list (guarded by this). */
+    private void countIncoming() {
+        for (List<Span> l; (l = incoming.poll()) != null; ) {
+            countSpans(l);
+        }
+    }
+
+    private void countSpans(List<Span> spans) {
         for (Span s : spans) {
             int cell = ScatterCells.cellKey(s.getError(), ScatterCells.row(s.getElapsed()));
             pending.computeIfAbsent(new Key(s.getApplicationName(), ScatterCells.bucket(s.getStartTime())), k -> new HashMap<>())
@@ -61,6 +90,7 @@ public final class ScatterDensityWriter {
 
     /** Buckets waiting for the next flush (failed ones included). */
     public synchronized int pendingRows() {
+        countIncoming();
         return pending.size() + failed.size();
     }
 
@@ -70,6 +100,7 @@ public final class ScatterDensityWriter {
         List<Put> puts;
         long flush;
         synchronized (this) {
+            countIncoming();
             if (pending.isEmpty() && failed.isEmpty()) {
                 return;
             }

@@ -1,5 +1,6 @@
 package io.sightline.storage.write;
 
+import com.google.protobuf.ByteString;
 import io.sightline.hbase.schema.IndexCell;
 import io.sightline.hbase.schema.RowKeys;
 import io.sightline.hbase.schema.Tables;
@@ -99,6 +100,8 @@ public final class SpanStore implements AutoCloseable {
     /** One caller's batch waiting for (or in) a group. */
     private static final class Request {
         final List<Span> spans;
+        /** The encoding of each span as received (stored as is in its traces cell), or null to encode them here. */
+        final List<ByteString> encoded;
         final List<MetadataEntry> metadata;
         final CompletableFuture<List<Span>> result = new CompletableFuture<>();
         /** Set by the committer: the spans of this request that were new, in input order. */
@@ -106,8 +109,12 @@ public final class SpanStore implements AutoCloseable {
         /** Claims of other groups on spans of this request: decided (and counted) there. */
         final Set<CompletableFuture<Void>> others = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
-        Request(List<Span> spans, List<MetadataEntry> metadata) {
+        Request(List<Span> spans, List<ByteString> encoded, List<MetadataEntry> metadata) {
+            if (encoded != null && encoded.size() != spans.size()) {
+                throw new IllegalArgumentException("one encoding per span");
+            }
             this.spans = spans;
+            this.encoded = encoded;
             this.metadata = metadata;
         }
     }
@@ -137,7 +144,16 @@ public final class SpanStore implements AutoCloseable {
      * batch may be assumed stored, and a resend is safe).
      */
     public CompletableFuture<List<Span>> storeAsync(List<Span> spans, List<MetadataEntry> metadata) {
-        Request r = new Request(spans, metadata);
+        return storeAsync(spans, null, metadata);
+    }
+
+    /**
+     * As {@link #storeAsync(List, List)}, with each span's encoding as received from the agent
+     * ({@code encoded.get(i)} parses to {@code spans.get(i)}; null: encode them here), which is
+     * what its traces cell holds: a span is not serialised again.
+     */
+    public CompletableFuture<List<Span>> storeAsync(List<Span> spans, List<ByteString> encoded, List<MetadataEntry> metadata) {
+        Request r = new Request(spans, encoded, metadata);
         if (closed) {
             r.result.completeExceptionally(new IOException("span store is closed"));
             return r.result;
@@ -225,11 +241,13 @@ public final class SpanStore implements AutoCloseable {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         List<SpanKey> claimed = new ArrayList<>();
         List<Span> candidates = new ArrayList<>();
+        List<ByteString> candidateBytes = new ArrayList<>();
         List<Request> owners = new ArrayList<>();
         try {
             Map<SpanKey, Boolean> inGroup = new HashMap<>();
             for (Request r : group) {
-                for (Span s : r.spans) {
+                for (int i = 0; i < r.spans.size(); i++) {
+                    Span s = r.spans.get(i);
                     SpanKey k = new SpanKey(s);
                     if (inGroup.putIfAbsent(k, Boolean.TRUE) != null) {
                         continue; // the same span twice in this group: stored and counted once, by its first request
@@ -238,6 +256,7 @@ public final class SpanStore implements AutoCloseable {
                     if (other == null) {
                         claimed.add(k);
                         candidates.add(s);
+                        candidateBytes.add(r.encoded == null ? null : r.encoded.get(i));
                         owners.add(r);
                     } else {
                         r.others.add(other);
@@ -245,7 +264,7 @@ public final class SpanStore implements AutoCloseable {
                 }
             }
             if (!candidates.isEmpty()) {
-                writeGroup(candidates, owners);
+                writeGroup(candidates, candidateBytes, owners);
             }
             mine.complete(null);
         } catch (IOException | RuntimeException | Error e) {
@@ -267,15 +286,19 @@ public final class SpanStore implements AutoCloseable {
      * candidate whose index row exists was fully stored before: its traces cell is rewritten with
      * the same bytes (a resend; rare) and it is not new.
      */
-    private void writeGroup(List<Span> candidates, List<Request> owners) throws IOException {
+    private void writeGroup(List<Span> candidates, List<ByteString> encoded, List<Request> owners) throws IOException {
         List<byte[]> indexRows = new ArrayList<>(candidates.size());
         List<Get> checks = new ArrayList<>(candidates.size());
         List<Put> traces = new ArrayList<>(candidates.size());
-        for (Span s : candidates) {
-            byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId());
+        for (int i = 0; i < candidates.size(); i++) {
+            Span s = candidates.get(i);
+            ByteString bytes = encoded.get(i);
+            byte[] traceId = s.getTraceId().toByteArray();
+            byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(), traceId, s.getSpanId());
             indexRows.add(row);
             checks.add(new Get(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).setCheckExistenceOnly(true));
-            traces.add(new Put(s.getTraceId().toByteArray()).addColumn(Tables.TRACES_CF, spanQualifier(s), s.toByteArray()));
+            traces.add(new Put(traceId).addColumn(Tables.TRACES_CF, spanQualifier(s),
+                    bytes == null ? s.toByteArray() : bytes.toByteArray()));
         }
         CompletableFuture<Void> tracesWritten = CompletableFuture.runAsync(() -> {
             try (Table t = connection.getTable(Tables.TRACES)) {

@@ -96,6 +96,20 @@ public final class StorageBench {
     // ------------------------------------------------------------------ ingest
 
     private static void ingest(Connection c, int spans) throws Exception {
+        // the collector path (gRPC server, ingest, group commit, map) is cold until now: without a
+        // warm-up, the first measured phase also pays the JIT compiling it (C2 threads were a
+        // quarter of this JVM's CPU in that phase), which a long-running collector pays once
+        int warmup = Integer.getInteger("bench.warmupSpans", -1);
+        if (warmup < 0) {
+            warmup = spans / 5;
+        }
+        if (warmup > 0) {
+            long w0 = System.nanoTime();
+            throughCollectors(c, batches("bench-warmup", warmup, 4), 1);
+            System.out.printf(Locale.ROOT, "ingest warm-up: %,d spans through one collector, untimed (%.1f s)%n", warmup, seconds(w0));
+        } else {
+            System.out.printf(Locale.ROOT, "ingest warm-up: none (the first collector phase includes JIT compilation)%n");
+        }
         List<List<Span>> batches = batches("bench-raw", spans, 1);
         Cpu cpuRaw = Cpu.now();
         double raw = rawPuts(c, batches);
