@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.sightline.agent.bridge.BridgeHandler;
 import io.sightline.agent.core.http.ResponseStatus;
 import io.sightline.agent.core.http.UrlParts;
+import io.sightline.agent.core.http.UrlTargets;
+import io.sightline.agent.core.jdbc.BindList;
 import io.sightline.agent.core.jdbc.BindValues;
 import io.sightline.agent.core.stats.PoolGauges;
 import io.sightline.agent.core.jdbc.JdbcUrls;
@@ -82,6 +84,7 @@ public final class Tracer extends BridgeHandler {
     private final ConcurrentHashMap<String, String> mysqlSqlCache = new ConcurrentHashMap<String, String>();
     private final JoinedNames jdbcApis = new JoinedNames(".", 512);
     private final JoinedNames httpApis = new JoinedNames(" ", 512);
+    private final UrlTargets urlTargets = new UrlTargets(1024);
     private final PoolGauges pools = new PoolGauges();
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
@@ -246,15 +249,12 @@ public final class Tracer extends BridgeHandler {
         if (span.sampled) {
             event = begin(span, System.nanoTime());
         }
-        UrlParts parts = UrlParts.parse(url);
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
             event.api = httpApis.get(String.valueOf(library), method == null ? "GET" : method);
-            if (parts != null) {
-                String destination = parts.destination();
-                event.destination = destination;
-                event.argument = parts.display(destination);
-            }
+            String[] target = urlTargets.of(url);
+            event.destination = target[0];
+            event.argument = target[1];
             event.nextSpanId = nextSpanId;
             event.threadName = threadNameIfOther(span);
         }
@@ -363,12 +363,13 @@ public final class Tracer extends BridgeHandler {
     /** What we know of a statement: its SQL and current parameters. */
     static final class StatementState {
         final String sql;
-        final ArrayList<String> binds = new ArrayList<String>(4);
+        /** Texts, nulls and values kept as bound ({@link BindValues#capture}). */
+        final ArrayList<Object> binds = new ArrayList<Object>(4);
         boolean bindsCut;
         int batched;
         List<String> batchSql;
         /** Bind values of the first batched rows, flattened (at most MAX_BATCH_ROWS rows). */
-        List<String> batchBinds;
+        List<Object> batchBinds;
         boolean batchBindsCut;
 
         StatementState(String sql) {
@@ -392,16 +393,17 @@ public final class Tracer extends BridgeHandler {
         if (st == null) {
             return;
         }
-        String text = BindValues.text(value);
+        // immutable values are kept as they are and become text on the sender's thread
+        Object kept = BindValues.capture(value, settings.maxBindValueLength);
         synchronized (st) {
             while (st.binds.size() < index) {
                 st.binds.add(null);
             }
-            if (text != null && text.length() > settings.maxBindValueLength) {
-                text = BindValues.cut(text, settings.maxBindValueLength);
+            if (kept instanceof String && ((String) kept).length() > settings.maxBindValueLength) {
+                kept = BindValues.cut((String) kept, settings.maxBindValueLength);
                 st.bindsCut = true;
             }
-            st.binds.set(index - 1, text);
+            st.binds.set(index - 1, kept);
         }
     }
 
@@ -437,7 +439,7 @@ public final class Tracer extends BridgeHandler {
                 }
             } else if (settings.bindValues) {
                 if (st.batchBinds == null) {
-                    st.batchBinds = new ArrayList<String>();
+                    st.batchBinds = new ArrayList<Object>();
                 }
                 if (st.batched <= MAX_BATCH_ROWS && st.batchBinds.size() + st.binds.size() <= MAX_BATCH_VALUES) {
                     st.batchBinds.addAll(st.binds);
@@ -518,7 +520,7 @@ public final class Tracer extends BridgeHandler {
                 }
                 e.argument = "batch of " + st.batched;
                 if (prepared && st.batchBinds != null && !st.batchBinds.isEmpty()) {
-                    e.bindValues = st.batchBinds;
+                    e.bindValues = new BindList(st.batchBinds.toArray());
                     e.truncated |= st.batchBindsCut;
                 }
                 st.batched = 0;
@@ -540,7 +542,7 @@ public final class Tracer extends BridgeHandler {
         if (prepared && st != null && settings.bindValues && !batch) {
             synchronized (st) {
                 if (!st.binds.isEmpty()) {
-                    e.bindValues = new ArrayList<String>(st.binds);
+                    e.bindValues = new BindList(st.binds.toArray());
                     e.truncated |= st.bindsCut;
                 }
             }
