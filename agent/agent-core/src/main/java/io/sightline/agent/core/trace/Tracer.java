@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ import io.sightline.protocol.TraceIds;
 public final class Tracer extends BridgeHandler {
     /** Scope returned for calls nested in a call already recorded on this thread. */
     private static final Object NESTED = new Object();
+    private static final Object[] NO_BINDS = new Object[0];
     private static final int MAX_FRAMES = 5;
     /** Statement.addBatch(sql) texts kept per batch. */
     static final int MAX_BATCH_SQL = 20;
@@ -363,8 +365,10 @@ public final class Tracer extends BridgeHandler {
     /** What we know of a statement: its SQL and current parameters. */
     static final class StatementState {
         final String sql;
-        /** Texts, nulls and values kept as bound ({@link BindValues#capture}). */
-        final ArrayList<Object> binds = new ArrayList<Object>(4);
+        /** Texts, nulls and values kept as bound ({@link BindValues#capture}), by position; null until the first bind. */
+        Object[] binds;
+        /** Positions bound so far (the highest index). */
+        int bindCount;
         boolean bindsCut;
         int batched;
         List<String> batchSql;
@@ -396,14 +400,15 @@ public final class Tracer extends BridgeHandler {
         // immutable values are kept as they are and become text on the sender's thread
         Object kept = BindValues.capture(value, settings.maxBindValueLength);
         synchronized (st) {
-            while (st.binds.size() < index) {
-                st.binds.add(null);
+            if (st.binds == null || st.binds.length < index) {
+                st.binds = Arrays.copyOf(st.binds == null ? NO_BINDS : st.binds, Math.max(index, 4));
             }
+            st.bindCount = Math.max(st.bindCount, index);
             if (kept instanceof String && ((String) kept).length() > settings.maxBindValueLength) {
                 kept = BindValues.cut((String) kept, settings.maxBindValueLength);
                 st.bindsCut = true;
             }
-            st.binds.set(index - 1, kept);
+            st.binds[index - 1] = kept;
         }
     }
 
@@ -412,7 +417,10 @@ public final class Tracer extends BridgeHandler {
         StatementState st = statements.get(statement);
         if (st != null) {
             synchronized (st) {
-                st.binds.clear();
+                if (st.binds != null) {
+                    Arrays.fill(st.binds, null);
+                }
+                st.bindCount = 0;
                 st.bindsCut = false;
             }
         }
@@ -441,8 +449,10 @@ public final class Tracer extends BridgeHandler {
                 if (st.batchBinds == null) {
                     st.batchBinds = new ArrayList<Object>();
                 }
-                if (st.batched <= MAX_BATCH_ROWS && st.batchBinds.size() + st.binds.size() <= MAX_BATCH_VALUES) {
-                    st.batchBinds.addAll(st.binds);
+                if (st.batched <= MAX_BATCH_ROWS && st.batchBinds.size() + st.bindCount <= MAX_BATCH_VALUES) {
+                    for (int i = 0; i < st.bindCount; i++) {
+                        st.batchBinds.add(st.binds[i]);
+                    }
                     st.batchBindsCut |= st.bindsCut;
                 } else {
                     st.batchBindsCut = true;
@@ -541,8 +551,8 @@ public final class Tracer extends BridgeHandler {
         // a batch's values are its rows' (above), not the last row's
         if (prepared && st != null && settings.bindValues && !batch) {
             synchronized (st) {
-                if (!st.binds.isEmpty()) {
-                    e.bindValues = new BindList(st.binds.toArray());
+                if (st.bindCount > 0) {
+                    e.bindValues = new BindList(Arrays.copyOf(st.binds, st.bindCount));
                     e.truncated |= st.bindsCut;
                 }
             }
