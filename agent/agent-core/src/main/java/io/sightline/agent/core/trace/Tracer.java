@@ -740,7 +740,7 @@ public final class Tracer extends BridgeHandler {
         }
         Lineage l = lineage.get();
         AsyncRow row = c.span.sampled
-                ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), "Async " + taskName(task),
+                ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), ASYNC_APIS.get(task.getClass()),
                 Thread.currentThread().getName())
                 : null;
         ContextToken token = new ContextToken(row, previous, l.parent, l.async);
@@ -809,9 +809,21 @@ public final class Tracer extends BridgeHandler {
                 || className.startsWith("org.apache.catalina.") || className.startsWith("org.apache.coyote.");
     }
 
+    /** The api of a task's row, {@code "Async " + taskName}, made once per task class. */
+    private static final ClassValue<String> ASYNC_APIS = new ClassValue<String>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return "Async " + taskName(type);
+        }
+    };
+
     /** A short stable name for a task's row: its class without package or outer class. */
     static String taskName(Object task) {
-        String n = task.getClass().getName();
+        return taskName(task.getClass());
+    }
+
+    static String taskName(Class<?> type) {
+        String n = type.getName();
         if (n.startsWith("io.sightline.agent.bridge.")) {
             return "Runnable";
         }
