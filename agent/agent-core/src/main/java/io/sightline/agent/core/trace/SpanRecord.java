@@ -52,7 +52,7 @@ public final class SpanRecord {
     /** Events begun so far, in the order they began (until they are put in call-tree order). */
     private final List<EventRecord> begun = new ArrayList<EventRecord>();
     /** The recorded events in call-tree order, once finished. */
-    private final List<EventRecord> events = new ArrayList<EventRecord>();
+    private List<EventRecord> events = java.util.Collections.emptyList(); // made by the first reader
     private int droppedEvents;
     private boolean finished;
     /** Whether {@link #events} holds the call-tree order yet (worked out on first read). */
@@ -158,7 +158,7 @@ public final class SpanRecord {
                 c.add(e);
             }
         }
-        events.clear();
+        events = new ArrayList<EventRecord>(begun.size());
         order(top, 1, children);
         begun.clear();
         ordered = true;
