@@ -49,6 +49,7 @@ public final class AgentStarter {
     }
 
     public static void start(Instrumentation inst, File agentJar, String args) {
+        long t0 = System.nanoTime();
         quietThirdParty();
         AgentConfig config = AgentConfig.fromEnvironment();
         String agentId = config.agentId();
@@ -70,7 +71,9 @@ public final class AgentStarter {
         try {
             agent = new Agent(inst, config, agentId, app, agentJar);
             agent.start();
-            AgentLog.info("agent started; log " + logFile);
+            AgentLog.info("agent started in " + (System.nanoTime() - t0) / 1000000 + " ms ("
+                    + Instrumenter.transformedTypes() + " types instrumented in "
+                    + Instrumenter.transformNanos() / 1000000 + " ms); log " + logFile);
         } catch (Throwable t) {
             Bridge.install(null);
             AgentLog.error("agent failed to start; the application runs without it", t);
@@ -114,6 +117,7 @@ public final class AgentStarter {
         private Exporter exporter;
         private ScheduledExecutorService statsThread;
         private Thread starter;
+        private volatile boolean startNow;
 
         Agent(Instrumentation inst, AgentConfig config, String agentId, String app, File agentJar) {
             this.inst = inst;
@@ -148,6 +152,7 @@ public final class AgentStarter {
                 @Override
                 public void run() {
                     try {
+                        awaitSomethingToSend();
                         startTransport(installed);
                     } catch (Throwable t) {
                         AgentLog.error("transport failed to start; spans are not sent", t);
@@ -161,6 +166,25 @@ public final class AgentStarter {
                     shutdown();
                 }
             }));
+        }
+
+        /**
+         * The transport (about 1,400 classes of gRPC, netty and protobuf, and the JIT work they
+         * bring) starts once there is a span to send, at JVM exit, or {@code sightline.transport.startDelayMillis}
+         * after premain, whichever comes first: on a small machine it no longer competes with the
+         * application's own start for the CPU. Spans wait in the backlog meanwhile.
+         */
+        private void awaitSomethingToSend() {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.transportStartDelayMillis());
+            try {
+                while (!startNow && System.nanoTime() - deadline < 0) {
+                    if (spans.awaitNotEmpty(50, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // nobody interrupts this thread; start at once
+            }
         }
 
         private void startTransport(List<String> installed) {
@@ -192,7 +216,9 @@ public final class AgentStarter {
         }
 
         void shutdown() {
-            AgentLog.info("JVM exit: flushing and saying goodbye");
+            startNow = true;
+            AgentLog.info("JVM exit: flushing and saying goodbye (" + Instrumenter.transformedTypes()
+                    + " types instrumented in " + Instrumenter.transformNanos() / 1000000 + " ms in all)");
             Thread starting = starter;
             if (starting != null) {
                 try {

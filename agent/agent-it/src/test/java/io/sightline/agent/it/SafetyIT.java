@@ -54,9 +54,18 @@ class SafetyIT {
             // Tomcat logs the /fail exceptions on stderr; nothing there is the agent's
             assertThat(jvm.stderr()).noneMatch(l -> l.contains("failHelpers") || l.contains("[sightline]")
                     || (l.contains("io.sightline.agent.") && !l.contains("io.sightline.agent.it.")));
-            // the hook was on: the sender's failures are in the agent's own log
-            assertThat(Files.readString(logDir.resolve("it-failing-1.log")))
-                    .contains("sightline.test.failHelpers: sender step");
+            // the hook was on: the sender's failures are in the agent's own log. The failing
+            // helpers record no span, so the transport starts on its own a few seconds after
+            // premain (sightline.transport.startDelayMillis): wait for it
+            java.nio.file.Path log = logDir.resolve("it-failing-1.log");
+            TestCollector.await("the sender's failure in the agent log", WAIT, () -> {
+                try {
+                    return Files.readString(log).contains("sightline.test.failHelpers: sender step");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(Files.readString(log)).contains("sightline.test.failHelpers: sender step");
         }
     }
 

@@ -33,6 +33,7 @@ public final class AgentConfig {
     public static final String BACKLOG_SIZE = "sightline.backlog.size";
     public static final String BATCH_SIZE = "sightline.batch.size";
     public static final String STATS_INTERVAL = "sightline.stats.intervalMillis";
+    public static final String TRANSPORT_START_DELAY = "sightline.transport.startDelayMillis";
     public static final String PING_INTERVAL = "sightline.ping.intervalMillis";
     public static final String LOG_DIR = "sightline.log.dir";
     public static final String LOG_LEVEL = "sightline.log.level";
@@ -274,6 +275,11 @@ public final class AgentConfig {
 
     public int batchSize() {
         return getInt(BATCH_SIZE, 200, 1, 10_000);
+    }
+
+    /** The longest the transport waits for a first span before it connects anyway. */
+    public int transportStartDelayMillis() {
+        return getInt(TRANSPORT_START_DELAY, 5000, 0, 600_000);
     }
 
     public int statsIntervalMillis() {

@@ -29,6 +29,33 @@ public final class BindValues {
         return text;
     }
 
+    /**
+     * What to keep of {@code value} on the application's thread: the value itself when it is
+     * immutable and its text is known to be short (boxed primitives, UUIDs, java.time values, each
+     * under {@link #KEEP_AS_IS_MAX} characters), so that it is formatted later on the sender's
+     * thread ({@link BindList}); otherwise its text now (mutable values such as dates, and values
+     * of unbounded length), which the caller cuts. Null for SQL NULL.
+     */
+    public static Object capture(Object value, int maxLength) {
+        if (value == null || value instanceof String) {
+            return value;
+        }
+        if (maxLength >= KEEP_AS_IS_MAX && keepsAsIs(value)) {
+            return value;
+        }
+        return text(value);
+    }
+
+    /** Longest text of a value {@link #capture} keeps as is (a zoned date-time with a long region id). */
+    public static final int KEEP_AS_IS_MAX = 128;
+
+    private static boolean keepsAsIs(Object value) {
+        Class<?> c = value.getClass();
+        return c == Integer.class || c == Long.class || c == Short.class || c == Byte.class
+                || c == Boolean.class || c == Character.class || c == Double.class || c == Float.class
+                || c == java.util.UUID.class || c.getName().startsWith("java.time.");
+    }
+
     /** {@code text} cut to {@code maxLength} characters, with "..." appended when cut. */
     public static String cut(String text, int maxLength) {
         return text.length() <= maxLength ? text : text.substring(0, maxLength) + "...";

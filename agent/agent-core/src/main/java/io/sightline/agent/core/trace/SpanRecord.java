@@ -49,12 +49,14 @@ public final class SpanRecord {
     public ExceptionRecord exception;
     public int elapsed;
 
-    /** Events begun so far, in the order they began (until the span finishes). */
+    /** Events begun so far, in the order they began (until they are put in call-tree order). */
     private final List<EventRecord> begun = new ArrayList<EventRecord>();
     /** The recorded events in call-tree order, once finished. */
-    private final List<EventRecord> events = new ArrayList<EventRecord>();
+    private List<EventRecord> events = java.util.Collections.emptyList(); // made by the first reader
     private int droppedEvents;
     private boolean finished;
+    /** Whether {@link #events} holds the call-tree order yet (worked out on first read). */
+    private boolean ordered;
     private String spanIdHex;
 
     public SpanRecord(byte[] traceId, long spanId, long parentSpanId, boolean sampled, long startMicrosEpoch,
@@ -109,8 +111,10 @@ public final class SpanRecord {
     /**
      * Ends the span; returns false if it was already over. Events still running are left out,
      * except rows of work handed to other threads ({@code ASYNC}), which end with the span; what
-     * ran under a left-out event moves up to the nearest row that stays. The events are then put
-     * in call-tree order: depth first, siblings by start time.
+     * ran under a left-out event moves up to the nearest row that stays. Putting the events in
+     * call-tree order (depth first, siblings by start time) is left to the first reader of
+     * {@link #events()}, the sender's thread, not the request's: once finished, no event ends any
+     * more, so the order is the same whenever it is worked out.
      */
     public synchronized boolean finish(long nowNanos) {
         if (finished) {
@@ -118,14 +122,20 @@ public final class SpanRecord {
         }
         finished = true;
         elapsed = (int) Math.max(0, (nowNanos - startNanos) / 1_000_000L);
-        Map<EventRecord, List<EventRecord>> children = new IdentityHashMap<EventRecord, List<EventRecord>>();
-        List<EventRecord> top = new ArrayList<EventRecord>();
-        for (EventRecord e : begun) {
+        for (int i = 0, n = begun.size(); i < n; i++) {
+            EventRecord e = begun.get(i);
             if (!e.ended && ServiceTypes.ASYNC.equals(e.serviceType)) {
                 e.elapsed = (int) Math.max(0, (nowNanos - e.startNanos) / 1_000_000L);
                 e.ended = true;
             }
         }
+        return true;
+    }
+
+    /** Puts the ended events of a finished span in call-tree order, numbered, into {@link #events}. */
+    private void orderEvents() {
+        Map<EventRecord, List<EventRecord>> children = null;
+        List<EventRecord> top = new ArrayList<EventRecord>(begun.size());
         for (EventRecord e : begun) {
             if (!e.ended) {
                 continue;
@@ -137,6 +147,9 @@ public final class SpanRecord {
             if (p == null) {
                 top.add(e);
             } else {
+                if (children == null) {
+                    children = new IdentityHashMap<EventRecord, List<EventRecord>>();
+                }
                 List<EventRecord> c = children.get(p);
                 if (c == null) {
                     c = new ArrayList<EventRecord>();
@@ -145,10 +158,10 @@ public final class SpanRecord {
                 c.add(e);
             }
         }
-        events.clear();
+        events = new ArrayList<EventRecord>(begun.size());
         order(top, 1, children);
         begun.clear();
-        return true;
+        ordered = true;
     }
 
     private void order(List<EventRecord> siblings, int depth, Map<EventRecord, List<EventRecord>> children) {
@@ -157,7 +170,7 @@ public final class SpanRecord {
             e.sequence = events.size() + 1;
             e.depth = depth;
             events.add(e);
-            List<EventRecord> c = children.get(e);
+            List<EventRecord> c = children == null ? null : children.get(e);
             if (c != null) {
                 order(c, depth + 1, children);
             }
@@ -170,6 +183,9 @@ public final class SpanRecord {
 
     /** The events in call order; only meaningful once finished. */
     public synchronized List<EventRecord> events() {
+        if (finished && !ordered) {
+            orderEvents();
+        }
         return new ArrayList<EventRecord>(events);
     }
 

@@ -1,5 +1,7 @@
 package io.sightline.agent.core.trace;
 
+import java.nio.charset.StandardCharsets;
+
 import io.sightline.protocol.TraceIds;
 
 /** The W3C {@code traceparent} header: {@code 00-<trace id>-<parent span id>-<flags>}. */
@@ -58,26 +60,27 @@ public final class TraceParent {
 
     /** The header value for a call whose callee's parent is {@code spanId}. */
     public static String format(byte[] traceId, long spanId, boolean sampled) {
-        char[] out = new char[55];
+        // built as Latin-1 bytes: the String copies them once (a char[] cost twice the bytes)
+        byte[] out = new byte[55];
         out[0] = '0';
         out[1] = '0';
         out[2] = '-';
         for (int i = 0; i < 16; i++) {
-            out[3 + 2 * i] = HEX[(traceId[i] >> 4) & 0xf];
-            out[4 + 2 * i] = HEX[traceId[i] & 0xf];
+            out[3 + 2 * i] = HEX_BYTES[(traceId[i] >> 4) & 0xf];
+            out[4 + 2 * i] = HEX_BYTES[traceId[i] & 0xf];
         }
         out[35] = '-';
         for (int i = 51; i >= 36; i--) {
-            out[i] = HEX[(int) (spanId & 0xf)];
+            out[i] = HEX_BYTES[(int) (spanId & 0xf)];
             spanId >>>= 4;
         }
         out[52] = '-';
         out[53] = '0';
-        out[54] = sampled ? '1' : '0';
-        return new String(out);
+        out[54] = (byte) (sampled ? '1' : '0');
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
     private static String lower(String s) {
         // the spec asks for lowercase; uppercase ids are refused

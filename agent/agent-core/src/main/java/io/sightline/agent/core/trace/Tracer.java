@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.sightline.agent.bridge.BridgeHandler;
 import io.sightline.agent.core.http.ResponseStatus;
 import io.sightline.agent.core.http.UrlParts;
+import io.sightline.agent.core.http.UrlTargets;
+import io.sightline.agent.core.jdbc.BindList;
 import io.sightline.agent.core.jdbc.BindValues;
 import io.sightline.agent.core.stats.PoolGauges;
 import io.sightline.agent.core.jdbc.JdbcUrls;
@@ -33,6 +36,7 @@ import io.sightline.protocol.TraceIds;
 public final class Tracer extends BridgeHandler {
     /** Scope returned for calls nested in a call already recorded on this thread. */
     private static final Object NESTED = new Object();
+    private static final Object[] NO_BINDS = new Object[0];
     private static final int MAX_FRAMES = 5;
     /** Statement.addBatch(sql) texts kept per batch. */
     static final int MAX_BATCH_SQL = 20;
@@ -82,6 +86,7 @@ public final class Tracer extends BridgeHandler {
     private final ConcurrentHashMap<String, String> mysqlSqlCache = new ConcurrentHashMap<String, String>();
     private final JoinedNames jdbcApis = new JoinedNames(".", 512);
     private final JoinedNames httpApis = new JoinedNames(" ", 512);
+    private final UrlTargets urlTargets = new UrlTargets(1024);
     private final PoolGauges pools = new PoolGauges();
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
@@ -246,15 +251,12 @@ public final class Tracer extends BridgeHandler {
         if (span.sampled) {
             event = begin(span, System.nanoTime());
         }
-        UrlParts parts = UrlParts.parse(url);
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
             event.api = httpApis.get(String.valueOf(library), method == null ? "GET" : method);
-            if (parts != null) {
-                String destination = parts.destination();
-                event.destination = destination;
-                event.argument = parts.display(destination);
-            }
+            String[] target = urlTargets.of(url);
+            event.destination = target[0];
+            event.argument = target[1];
             event.nextSpanId = nextSpanId;
             event.threadName = threadNameIfOther(span);
         }
@@ -363,12 +365,15 @@ public final class Tracer extends BridgeHandler {
     /** What we know of a statement: its SQL and current parameters. */
     static final class StatementState {
         final String sql;
-        final ArrayList<String> binds = new ArrayList<String>(4);
+        /** Texts, nulls and values kept as bound ({@link BindValues#capture}), by position; null until the first bind. */
+        Object[] binds;
+        /** Positions bound so far (the highest index). */
+        int bindCount;
         boolean bindsCut;
         int batched;
         List<String> batchSql;
         /** Bind values of the first batched rows, flattened (at most MAX_BATCH_ROWS rows). */
-        List<String> batchBinds;
+        List<Object> batchBinds;
         boolean batchBindsCut;
 
         StatementState(String sql) {
@@ -392,16 +397,18 @@ public final class Tracer extends BridgeHandler {
         if (st == null) {
             return;
         }
-        String text = BindValues.text(value);
+        // immutable values are kept as they are and become text on the sender's thread
+        Object kept = BindValues.capture(value, settings.maxBindValueLength);
         synchronized (st) {
-            while (st.binds.size() < index) {
-                st.binds.add(null);
+            if (st.binds == null || st.binds.length < index) {
+                st.binds = Arrays.copyOf(st.binds == null ? NO_BINDS : st.binds, Math.max(index, 4));
             }
-            if (text != null && text.length() > settings.maxBindValueLength) {
-                text = BindValues.cut(text, settings.maxBindValueLength);
+            st.bindCount = Math.max(st.bindCount, index);
+            if (kept instanceof String && ((String) kept).length() > settings.maxBindValueLength) {
+                kept = BindValues.cut((String) kept, settings.maxBindValueLength);
                 st.bindsCut = true;
             }
-            st.binds.set(index - 1, text);
+            st.binds[index - 1] = kept;
         }
     }
 
@@ -410,7 +417,10 @@ public final class Tracer extends BridgeHandler {
         StatementState st = statements.get(statement);
         if (st != null) {
             synchronized (st) {
-                st.binds.clear();
+                if (st.binds != null) {
+                    Arrays.fill(st.binds, null);
+                }
+                st.bindCount = 0;
                 st.bindsCut = false;
             }
         }
@@ -437,10 +447,12 @@ public final class Tracer extends BridgeHandler {
                 }
             } else if (settings.bindValues) {
                 if (st.batchBinds == null) {
-                    st.batchBinds = new ArrayList<String>();
+                    st.batchBinds = new ArrayList<Object>();
                 }
-                if (st.batched <= MAX_BATCH_ROWS && st.batchBinds.size() + st.binds.size() <= MAX_BATCH_VALUES) {
-                    st.batchBinds.addAll(st.binds);
+                if (st.batched <= MAX_BATCH_ROWS && st.batchBinds.size() + st.bindCount <= MAX_BATCH_VALUES) {
+                    for (int i = 0; i < st.bindCount; i++) {
+                        st.batchBinds.add(st.binds[i]);
+                    }
                     st.batchBindsCut |= st.bindsCut;
                 } else {
                     st.batchBindsCut = true;
@@ -518,7 +530,7 @@ public final class Tracer extends BridgeHandler {
                 }
                 e.argument = "batch of " + st.batched;
                 if (prepared && st.batchBinds != null && !st.batchBinds.isEmpty()) {
-                    e.bindValues = st.batchBinds;
+                    e.bindValues = new BindList(st.batchBinds.toArray());
                     e.truncated |= st.batchBindsCut;
                 }
                 st.batched = 0;
@@ -539,8 +551,8 @@ public final class Tracer extends BridgeHandler {
         // a batch's values are its rows' (above), not the last row's
         if (prepared && st != null && settings.bindValues && !batch) {
             synchronized (st) {
-                if (!st.binds.isEmpty()) {
-                    e.bindValues = new ArrayList<String>(st.binds);
+                if (st.bindCount > 0) {
+                    e.bindValues = new BindList(Arrays.copyOf(st.binds, st.bindCount));
                     e.truncated |= st.bindsCut;
                 }
             }
@@ -728,7 +740,7 @@ public final class Tracer extends BridgeHandler {
         }
         Lineage l = lineage.get();
         AsyncRow row = c.span.sampled
-                ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), "Async " + taskName(task),
+                ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), ASYNC_APIS.get(task.getClass()),
                 Thread.currentThread().getName())
                 : null;
         ContextToken token = new ContextToken(row, previous, l.parent, l.async);
@@ -797,9 +809,21 @@ public final class Tracer extends BridgeHandler {
                 || className.startsWith("org.apache.catalina.") || className.startsWith("org.apache.coyote.");
     }
 
+    /** The api of a task's row, {@code "Async " + taskName}, made once per task class. */
+    private static final ClassValue<String> ASYNC_APIS = new ClassValue<String>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return "Async " + taskName(type);
+        }
+    };
+
     /** A short stable name for a task's row: its class without package or outer class. */
     static String taskName(Object task) {
-        String n = task.getClass().getName();
+        return taskName(task.getClass());
+    }
+
+    static String taskName(Class<?> type) {
+        String n = type.getName();
         if (n.startsWith("io.sightline.agent.bridge.")) {
             return "Runnable";
         }

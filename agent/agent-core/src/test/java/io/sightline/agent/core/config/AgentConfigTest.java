@@ -61,6 +61,14 @@ class AgentConfigTest {
         assertThat(c.jdbcBindValues()).isTrue();
         assertThat(c.pluginEnabled("tomcat")).isTrue();
         assertThat(c.token()).isNull();
+        assertThat(c.transportStartDelayMillis()).isEqualTo(5000);
+    }
+
+    @Test
+    void transportStartDelayFromEnvironment() {
+        AgentConfig c = AgentConfig.of(new Properties(), Map.of("SIGHTLINE_TRANSPORT_START_DELAY_MILLIS", "0"));
+        assertThat(c.transportStartDelayMillis()).isZero();
+        assertThat(c.problems()).isEmpty();
     }
 
     @Test

@@ -47,4 +47,14 @@ class TraceParentTest {
         assertThat(p.spanId).isEqualTo(span);
         assertThat(TraceParent.format(id, span, false)).endsWith("-00").hasSize(55);
     }
+
+    @Test
+    void formatsExactly() {
+        byte[] id = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            id[i] = (byte) (0xf0 + i);
+        }
+        assertThat(TraceParent.format(id, 0x0123456789abcdefL, true))
+                .isEqualTo("00-f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff-0123456789abcdef-01");
+    }
 }

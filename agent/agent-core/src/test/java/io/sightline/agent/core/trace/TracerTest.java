@@ -181,6 +181,37 @@ class TracerTest {
     }
 
     @Test
+    void bindValuesKeptAsBoundBecomeTheSameTextsAndMutableOnesAreTakenAtBindTime() throws Exception {
+        Tracer.Settings settings = new Tracer.Settings();
+        settings.applicationName = "app";
+        settings.maxBindValueLength = 256;
+        Tracer t = new Tracer(settings, backlog, stats);
+        java.sql.Timestamp at = new java.sql.Timestamp(0);
+        String atText = at.toString();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unitkept;DB_CLOSE_DELAY=-1")) {
+            c.createStatement().execute("create table t(id bigint, at_time timestamp, on_day date, ok boolean)");
+            String sql = "insert into t values (?, ?, ?, ?)";
+            PreparedStatement ps = c.prepareStatement(sql);
+            t.jdbcPrepared(ps, sql);
+            Object scope = enter(t, "/kept", null);
+            t.jdbcBind(ps, 1, 12345678901L);
+            t.jdbcBind(ps, 2, at);
+            t.jdbcBind(ps, 3, java.time.LocalDate.of(2026, 11, 22));
+            t.jdbcBind(ps, 4, Boolean.TRUE);
+            at.setTime(86_400_000L); // changed after binding: the event shows what was bound
+            t.jdbcExit(t.jdbcEnter(ps, "executeUpdate", null), null);
+            t.jdbcBind(ps, 1, 2L); // parameters stay bound across executions; only the first changes
+            t.jdbcExit(t.jdbcEnter(ps, "executeUpdate", null), null);
+            t.serverExit(scope, 200, null, null);
+        }
+        List<EventRecord> events = takeOne().events();
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).bindValues).containsExactly("12345678901", atText, "2026-11-22", "true");
+        assertThat(events.get(1).bindValues).containsExactly("2", atText, "2026-11-22", "true");
+        assertThat(events.get(0).truncated).isFalse();
+    }
+
+    @Test
     void batchesKeepTheirRowsValuesAndStatementsBounded() throws Exception {
         Tracer t = tracer(10, true, 1);
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit3;DB_CLOSE_DELAY=-1")) {
