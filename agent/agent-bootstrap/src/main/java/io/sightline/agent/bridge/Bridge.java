@@ -72,6 +72,17 @@ public final class Bridge {
     }
 
     /**
+     * The call bound to {@code key} with {@link #httpClientBind} has its outcome (status, 0 when
+     * unknown, or failure): its event ends now, whatever thread this is (a library's completion
+     * of the future the application may be waiting on, before it wakes up).
+     */
+    public static void httpClientEnd(Object key, int status, Throwable thrown) {
+        if (key != null) {
+            handler.httpClientEnd(key, status, thrown);
+        }
+    }
+
+    /**
      * An asynchronous client call returned {@code future} (a CompletableFuture): returns the
      * future to hand to the application, which completes once the call's event has ended (or
      * {@code future} itself when nothing is recorded).

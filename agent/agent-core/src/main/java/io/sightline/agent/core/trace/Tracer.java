@@ -307,6 +307,14 @@ public final class Tracer extends BridgeHandler {
     }
 
     @Override
+    public void httpClientEnd(Object key, int status, Throwable thrown) {
+        ClientCall call = clientCalls.remove(key);
+        if (call != null) {
+            finishClientCall(call, status, thrown);
+        }
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public Object httpClientFuture(Object scope, Object future) {
         if (!(scope instanceof ClientCall) || !(future instanceof CompletableFuture)) {
