@@ -1,0 +1,77 @@
+package io.sightline.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.sightline.protocol.v1.Span;
+import io.sightline.protocol.v1.SpanEvent;
+
+/**
+ * Apache HttpClient 5 async client (CloseableHttpAsyncClient 5.5): the shared scenarios (get waits
+ * on the future, the async scenario on a FutureCallback), plus a call made from a callback.
+ */
+abstract class ApacheHttpClient5AsyncScenarios extends HttpClientScenarios {
+    @Override
+    String client() {
+        return "ApacheHttpClient5Async";
+    }
+
+    @Override
+    List<String> libraries() {
+        return List.of("httpclient5-", "httpcore5-", "slf4j-api");
+    }
+
+    @Override
+    String library() {
+        return "ApacheHttpClient5";
+    }
+
+    @Override
+    String refusedException() {
+        return "org.apache.hc.client5.http.HttpHostConnectException";
+    }
+
+    @Override
+    String timeoutException() {
+        return "java.net.SocketTimeoutException";
+    }
+
+    @Override
+    boolean nativeAsync() {
+        return true;
+    }
+
+    @Override
+    void assertAsyncThread(SpanEvent e) {
+        assertThat(e.getThreadName()).isEmpty(); // begun by the application's call on the request thread
+    }
+
+    @Test
+    synchronized void aCallFromTheCallbackBelongsToTheCallersTransaction() throws Exception {
+        String first = downstream.url("/first?then=" + URLEncoder.encode(downstream.url("/from-callback"), StandardCharsets.UTF_8));
+        Span span = call(first, true, "status=200");
+        // the first call; the callback, on a reactor thread, is an ASYNC row with the second call under it
+        assertThat(span.getEventsList()).extracting(SpanEvent::getServiceType)
+                .containsExactly("HTTP_CLIENT", "ASYNC", "HTTP_CLIENT");
+        assertThat(span.getEventsList()).extracting(SpanEvent::getDepth).containsExactly(1, 1, 2);
+        SpanEvent one = span.getEvents(0);
+        assertThat(one.getArgument()).isEqualTo(downstream.url("/first"));
+        assertThat(one.getThreadName()).isEmpty();
+        assertThat(one.getStatus()).isEqualTo(200);
+        SpanEvent callback = span.getEvents(1);
+        assertThat(collector.metadata(callback.getApiId())).isEqualTo("Async ComplexFuture");
+        assertThat(callback.getThreadName()).isNotEmpty().doesNotStartWith("http-nio-");
+        SpanEvent two = span.getEvents(2);
+        assertThat(two.getArgument()).isEqualTo(downstream.url("/from-callback"));
+        assertThat(two.getThreadName()).isEqualTo(callback.getThreadName());
+        assertThat(two.getStatus()).isEqualTo(200);
+        assertThat(collector.metadata(two.getApiId())).isEqualTo("ApacheHttpClient5 GET");
+        assertTraceHeaders(downstream.last("/first"), span, one);
+        assertTraceHeaders(downstream.last("/from-callback"), span, two);
+    }
+}
