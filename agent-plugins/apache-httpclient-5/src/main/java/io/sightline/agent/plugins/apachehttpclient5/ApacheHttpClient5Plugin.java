@@ -25,9 +25,10 @@ import net.bytebuddy.matcher.ElementMatchers;
  * <p>The async client (CloseableHttpAsyncClient from HttpAsyncClients.custom/createDefault/
  * createHttp2Default: every {@code execute} overload, SimpleHttpRequest or any request producer)
  * starts each exchange in {@code InternalAbstractHttpAsyncClient.executeImmediate} on the caller's
- * thread: one event there, ended by the exchange's future ({@code BasicFuture.completed/failed/
- * cancel}) before its waiters wake and before it calls the application's callback, which runs in
- * the caller's transaction. The minimal client (HttpAsyncClients.createMinimal) has no exec chain
+ * thread: one event there, ended with the final response's status when its head reaches the
+ * chain's callback (handleResponse), or by the exchange's future ({@code BasicFuture.failed/
+ * cancel/completed}) before its waiters wake and before it calls the application's callback,
+ * which runs in the caller's transaction. The minimal client (HttpAsyncClients.createMinimal) has no exec chain
  * and is not traced.
  */
 public final class ApacheHttpClient5Plugin implements InstrumentationPlugin {
@@ -46,11 +47,15 @@ public final class ApacheHttpClient5Plugin implements InstrumentationPlugin {
     static final String ASYNC_CLIENT = "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient";
     static final String SCOPE = "org.apache.hc.client5.http.async.AsyncExecChain$Scope";
     static final String FUTURE = "org.apache.hc.core5.concurrent.BasicFuture";
+    static final String EXEC_CALLBACK = "org.apache.hc.client5.http.async.AsyncExecCallback";
 
     /** What ExecuteImmediateAdvice uses (the Scope's public fields are there since 5.0). */
     static final Requirements ASYNC_REQUIREMENTS = Requirements.create()
             .type(ASYNC_CLIENT)
             .type(SCOPE)
+            .type(EXEC_CALLBACK).method("handleResponse", "org.apache.hc.core5.http.HttpResponse",
+                    "org.apache.hc.core5.http.EntityDetails")
+            .type("org.apache.hc.core5.http.HttpResponse").method("getCode")
             .type("org.apache.hc.core5.concurrent.CancellableDependency")
             .type("org.apache.hc.core5.http.HttpRequest").method("getMethod").method("getUri").method("getRequestUri")
             .type("org.apache.hc.core5.http.HttpMessage").method("setHeader", "java.lang.String", "java.lang.Object");
@@ -104,6 +109,25 @@ public final class ApacheHttpClient5Plugin implements InstrumentationPlugin {
                 target.advice(named("executeImmediate").and(takesArgument(0, named("org.apache.hc.core5.http.HttpRequest")))
                                 .and(takesArgument(2, named(SCOPE))),
                         "io.sightline.agent.plugins.apachehttpclient5.ExecuteImmediateAdvice");
+            }
+        }, new TypeInstrumentation() {
+            @Override
+            public ElementMatcher<TypeDescription> typeMatcher() {
+                // the anonymous exec callback of doExecute ($2 in 5.5, nested deeper in 5.1)
+                return ElementMatchers.<TypeDescription>nameStartsWith(ASYNC_CLIENT + "$")
+                        .and(ElementMatchers.<TypeDescription>hasSuperType(named(EXEC_CALLBACK))).and(not(isAbstract()));
+            }
+
+            @Override
+            public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                return ASYNC_REQUIREMENTS;
+            }
+
+            @Override
+            public void transform(AdviceTarget target) {
+                target.advice(named("handleResponse").and(takesArguments(2))
+                                .and(takesArgument(0, named("org.apache.hc.core5.http.HttpResponse"))),
+                        "io.sightline.agent.plugins.apachehttpclient5.ResponseAdvice");
             }
         }, new TypeInstrumentation() {
             @Override

@@ -11,8 +11,10 @@ import net.bytebuddy.asm.Advice;
  * exchange starts on the caller's thread, its request already has scheme and authority. One
  * event per exchange (redirects and retries run inside it); the trace headers go on the request
  * that is sent and on the original one (redirects start again from it). The event is bound to
- * the exchange's future (scope.cancellableDependency), which {@link FutureCompletedAdvice} and
- * its siblings end; the future is captured too so that the application's callback, which the
+ * the exchange's callback (the last argument), whose handleResponse gets the final response head
+ * and ends it ({@link ResponseAdvice}), and to the exchange's future (scope.cancellableDependency),
+ * which ends it on failure or cancellation ({@link FutureFailedAdvice}, {@link FutureCancelAdvice})
+ * or, failing all else, on completion; the future is captured too so that the application's callback, which the
  * future calls on an IO reactor thread, runs in the caller's transaction. Retries the client
  * schedules run on its scheduler thread, outside any transaction, and record nothing more.
  */
@@ -21,7 +23,8 @@ final class ExecuteImmediateAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.Argument(0) HttpRequest request, @Advice.Argument(2) AsyncExecChain.Scope scope) {
+    static Object enter(@Advice.Argument(0) HttpRequest request, @Advice.Argument(2) AsyncExecChain.Scope scope,
+                        @Advice.AllArguments Object[] args) {
         Object future = scope.cancellableDependency;
         // before the call starts: what the library queues during the call is its own
         Bridge.contextCapture(future);
@@ -43,6 +46,7 @@ final class ExecuteImmediateAdvice {
             }
         }
         Bridge.httpClientBind(call, future);
+        Bridge.httpClientBind(call, args[args.length - 1]);
         return call;
     }
 
