@@ -74,4 +74,25 @@ abstract class ApacheHttpClient5AsyncScenarios extends HttpClientScenarios {
         assertTraceHeaders(downstream.last("/first"), span, one);
         assertTraceHeaders(downstream.last("/from-callback"), span, two);
     }
+
+    @Test
+    synchronized void reactorThreadsCarryNothingAfterRunningATracedCallback() throws Exception {
+        // a traced callback ran on the reactor thread (the client has one per core: do it on each)
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            String first = downstream.url("/traced-first?then=" + URLEncoder.encode(downstream.url("/traced-second"), StandardCharsets.UTF_8));
+            call(first, true, "status=200");
+        }
+        // outside any transaction: the call made from the callback on the reactor thread carries nothing
+        String outsideFirst = downstream.url("/outside-first?then="
+                + URLEncoder.encode(downstream.url("/outside-second"), StandardCharsets.UTF_8));
+        Http.Response r = Http.get(baseA + "/untraced?target=" + URLEncoder.encode(outsideFirst, StandardCharsets.UTF_8));
+        assertThat(r.body()).isEqualTo("200 200");
+        List<Downstream.Received> outside = downstream.received.stream()
+                .filter(x -> x.path().startsWith("/outside-")).toList();
+        assertThat(outside).extracting(Downstream.Received::path)
+                .containsExactly("/outside-first", "/outside-first", "/outside-second");
+        assertThat(outside).allSatisfy(x -> assertThat(x.header("traceparent")).isNull());
+        Span marker = collector.awaitSpan("/untraced", WAIT);
+        assertThat(marker.getEventsList()).isEmpty();
+    }
 }

@@ -24,12 +24,13 @@ import net.bytebuddy.matcher.ElementMatchers;
  *
  * <p>The async client (CloseableHttpAsyncClient from HttpAsyncClients.custom/createDefault/
  * createHttp2Default: every {@code execute} overload, SimpleHttpRequest or any request producer)
- * starts each exchange in {@code InternalAbstractHttpAsyncClient.executeImmediate} on the caller's
- * thread: one event there, ended with the final response's status when its head reaches the
- * chain's callback (handleResponse), or by the exchange's future ({@code BasicFuture.failed/
- * cancel/completed}) before its waiters wake and before it calls the application's callback,
- * which runs in the caller's transaction. The minimal client (HttpAsyncClients.createMinimal) has no exec chain
- * and is not traced.
+ * starts each exchange in {@code InternalAbstractHttpAsyncClient.executeImmediate} on the
+ * caller's thread: one event there. It ends with the final response's status when the head
+ * reaches the chain's callback (handleResponse), or with the failure that callback gets
+ * (failed), or else when the exchange's future fails, is cancelled or completes
+ * ({@code BasicFuture}), before its waiters wake and before it calls the application's callback,
+ * which runs in the caller's transaction. The minimal client (HttpAsyncClients.createMinimal) has
+ * no exec chain and is not traced.
  */
 public final class ApacheHttpClient5Plugin implements InstrumentationPlugin {
     static final String CLIENT = "org.apache.hc.client5.http.impl.classic.CloseableHttpClient";
@@ -54,7 +55,7 @@ public final class ApacheHttpClient5Plugin implements InstrumentationPlugin {
             .type(ASYNC_CLIENT)
             .type(SCOPE)
             .type(EXEC_CALLBACK).method("handleResponse", "org.apache.hc.core5.http.HttpResponse",
-                    "org.apache.hc.core5.http.EntityDetails")
+                    "org.apache.hc.core5.http.EntityDetails").method("failed", "java.lang.Exception")
             .type("org.apache.hc.core5.http.HttpResponse").method("getCode")
             .type("org.apache.hc.core5.concurrent.CancellableDependency")
             .type("org.apache.hc.core5.http.HttpRequest").method("getMethod").method("getUri").method("getRequestUri")
@@ -128,6 +129,8 @@ public final class ApacheHttpClient5Plugin implements InstrumentationPlugin {
                 target.advice(named("handleResponse").and(takesArguments(2))
                                 .and(takesArgument(0, named("org.apache.hc.core5.http.HttpResponse"))),
                         "io.sightline.agent.plugins.apachehttpclient5.ResponseAdvice");
+                target.advice(named("failed").and(takesArguments(1)).and(takesArgument(0, named("java.lang.Exception"))),
+                        "io.sightline.agent.plugins.apachehttpclient5.ExecFailedAdvice");
             }
         }, new TypeInstrumentation() {
             @Override

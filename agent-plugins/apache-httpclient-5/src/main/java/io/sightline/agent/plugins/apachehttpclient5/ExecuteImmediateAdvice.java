@@ -12,7 +12,7 @@ import net.bytebuddy.asm.Advice;
  * event per exchange (redirects and retries run inside it); the trace headers go on the request
  * that is sent and on the original one (redirects start again from it). The event is bound to
  * the exchange's callback (the last argument), whose handleResponse gets the final response head
- * and ends it ({@link ResponseAdvice}), and to the exchange's future (scope.cancellableDependency),
+ * and ends it ({@link ResponseAdvice}), or its failure ({@link ExecFailedAdvice}), and to the exchange's future (scope.cancellableDependency),
  * which ends it on failure or cancellation ({@link FutureFailedAdvice}, {@link FutureCancelAdvice})
  * or, failing all else, on completion; the future is captured too so that the application's callback, which the
  * future calls on an IO reactor thread, runs in the caller's transaction. Retries the client
