@@ -95,4 +95,20 @@ abstract class ApacheHttpClient5AsyncScenarios extends HttpClientScenarios {
         Span marker = collector.awaitSpan("/untraced", WAIT);
         assertThat(marker.getEventsList()).isEmpty();
     }
+
+    @Test
+    synchronized void cancellingTheFutureEndsTheCallAsCancelled() throws Exception {
+        Span span = call(downstream.url("/slow-cancelled?cancel=1"), false, "status=499");
+        assertThat(span.getEventsList()).hasSize(1);
+        SpanEvent e = span.getEvents(0);
+        assertThat(e.getServiceType()).isEqualTo("HTTP_CLIENT");
+        assertThat(e.getArgument()).isEqualTo(downstream.url("/slow-cancelled"));
+        assertThat(e.getDestination()).isEqualTo("127.0.0.1:" + downstream.port());
+        assertThat(e.getThreadName()).isEmpty();
+        assertThat(e.getError()).isTrue();
+        assertThat(e.getStatus()).isZero();
+        assertThat(e.getException().getClassName()).isEqualTo("java.util.concurrent.CancellationException");
+        assertThat(e.getElapsed()).isBetween(400, 2900); // cut short by the cancel, not the 3 s timeout
+        assertTraceHeaders(downstream.last("/slow-cancelled"), span, e);
+    }
 }

@@ -19,7 +19,8 @@ import org.apache.hc.core5.concurrent.FutureCallback;
  * Apache HttpClient 5 async (CloseableHttpAsyncClient): get waits on the future of
  * execute(SimpleHttpRequest); getAsync goes through a request producer and waits for its
  * FutureCallback. A target with {@code then=URL} calls that URL from the first call's callback
- * (on the IO reactor thread), and answers the second status.
+ * (on the IO reactor thread), and answers the second status; get of a target with
+ * {@code cancel=1} cancels the future after 0.5 s and answers 499.
  */
 public final class ApacheHttpClient5AsyncClient implements Client {
     private final CloseableHttpAsyncClient client = HttpAsyncClients.custom()
@@ -35,6 +36,12 @@ public final class ApacheHttpClient5AsyncClient implements Client {
 
     @Override
     public int get(String url) throws Exception {
+        if (url.contains("cancel=1")) {
+            // the application gives up after a moment: 499 once the future says it is cancelled
+            java.util.concurrent.Future<SimpleHttpResponse> f = client.execute(SimpleRequestBuilder.get(url).build(), null);
+            Thread.sleep(500);
+            return f.cancel(true) && f.isCancelled() ? 499 : -1;
+        }
         try {
             return client.execute(SimpleRequestBuilder.get(url).build(), null).get().getCode();
         } catch (ExecutionException e) {
