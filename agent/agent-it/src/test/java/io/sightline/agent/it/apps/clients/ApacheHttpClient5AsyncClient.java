@@ -22,15 +22,21 @@ import org.apache.hc.core5.concurrent.FutureCallback;
  * (on the IO reactor thread), and answers the second status; get of a target with
  * {@code cancel=1} cancels the future after 0.5 s and answers 499.
  */
-public final class ApacheHttpClient5AsyncClient implements Client {
-    private final CloseableHttpAsyncClient client = HttpAsyncClients.custom()
-            .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                    .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(2, TimeUnit.SECONDS)
-                            .setSocketTimeout(3, TimeUnit.SECONDS).build())
-                    .build())
-            .build();
+public class ApacheHttpClient5AsyncClient implements Client {
+    private final CloseableHttpAsyncClient client;
 
     public ApacheHttpClient5AsyncClient() {
+        this(HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(2, TimeUnit.SECONDS)
+                                .setSocketTimeout(3, TimeUnit.SECONDS).build())
+                        .build())
+                .build());
+    }
+
+    /** Built with the API of the version at hand (ConnectionConfig is 5.2+). */
+    ApacheHttpClient5AsyncClient(CloseableHttpAsyncClient client) {
+        this.client = client;
         client.start();
     }
 
