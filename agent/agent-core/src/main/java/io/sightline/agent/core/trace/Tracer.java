@@ -805,10 +805,13 @@ public final class Tracer extends BridgeHandler {
                 || className.startsWith("org.apache.catalina.") || className.startsWith("org.apache.coyote.");
     }
 
-    /** A short stable name for a task's row: its class without package or outer class. */
+    /**
+     * A short stable name for a task's row: its class without package or outer class; a lambda
+     * (or the agent's own wrapper) is a "Runnable", its class name being neither short nor stable.
+     */
     static String taskName(Object task) {
         String n = task.getClass().getName();
-        if (n.startsWith("io.sightline.agent.bridge.")) {
+        if (n.startsWith("io.sightline.agent.bridge.") || n.contains("$$Lambda")) {
             return "Runnable";
         }
         int cut = Math.max(n.lastIndexOf('.'), n.lastIndexOf('$'));
