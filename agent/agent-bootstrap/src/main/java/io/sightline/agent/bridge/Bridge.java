@@ -169,4 +169,49 @@ public final class Bridge {
         h.contextCapture(wrapped);
         return wrapped;
     }
+
+    /** The context a pool worker attached for the task it runs (see {@link #taskBegin}). */
+    private static final ThreadLocal<Object> RUNNING = new ThreadLocal<Object>();
+
+    /**
+     * A plain Runnable is about to be queued on a ThreadPoolExecutor: the transaction is kept
+     * beside it (keyed by the application's own object, which is queued unchanged) until a
+     * worker runs it. Futures and fork-join tasks carry their own.
+     */
+    public static void captureTask(Runnable task) {
+        if (task == null || task instanceof java.util.concurrent.Future
+                || task instanceof java.util.concurrent.ForkJoinTask) {
+            return;
+        }
+        BridgeHandler h = handler;
+        if (h.shouldCarryContext(task)) {
+            h.contextCapture(task);
+        }
+    }
+
+    /**
+     * A pool worker is about to run {@code task} on this thread: attaches what
+     * {@link #captureTask} kept, until {@link #taskEnd}. Whatever an earlier task left attached
+     * is closed first.
+     */
+    public static void taskBegin(Runnable task) {
+        taskEnd();
+        if (task == null || task instanceof java.util.concurrent.Future
+                || task instanceof java.util.concurrent.ForkJoinTask) {
+            return;
+        }
+        Object token = handler.contextAttach(task);
+        if (token != null) {
+            RUNNING.set(token);
+        }
+    }
+
+    /** The pool worker of this thread is done with its task: the thread gets its own context back. */
+    public static void taskEnd() {
+        Object token = RUNNING.get();
+        if (token != null) {
+            RUNNING.set(null);
+            handler.contextClose(token);
+        }
+    }
 }

@@ -153,6 +153,19 @@ abstract class ThreadsScenarios {
     }
 
     @Test
+    void thePoolShowsTheApplicationItsOwnRunnables() throws Exception {
+        // getQueue().contains, remove(r), shutdownNow() and beforeExecute see the application's
+        // own Job objects, exactly as without the agent; the one Job that runs is traced
+        Span span = run("/queue", "queued true true removed true 1 before runs status 200 drained drained");
+        assertThat(rows(span)).containsExactly(
+                "1 ASYNC Async Job",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/queue"));
+        assertThat(span.getEvents(0).getThreadName()).isEqualTo("queue-pool");
+        assertThat(span.getEvents(1).getThreadName()).isEqualTo("queue-pool");
+        assertPropagated(span, "/queue");
+    }
+
+    @Test
     void aTaskThatRecordsNothingLeavesNoRow() throws Exception {
         Span span = run("/quiet", "quiet 42");
         assertThat(span.getEventsList()).isEmpty();
@@ -161,8 +174,9 @@ abstract class ThreadsScenarios {
 
     @Test
     void thePooledThreadForgetsTheTransaction() throws Exception {
-        // traced work first, on the same one-thread pool
+        // traced work first, on the same one-thread pool (a Future, then a plain Runnable)
         run("/submit", "submit 200");
+        run("/execute", "execute 200");
         assertThat(Http.get(base + "/untraced-work?target=" + downstream.url("")).body()).isEqualTo("untraced");
         Span span = collector.awaitSpan("/untraced-work", WAIT);
         assertThat(span.getEventsList()).isEmpty();

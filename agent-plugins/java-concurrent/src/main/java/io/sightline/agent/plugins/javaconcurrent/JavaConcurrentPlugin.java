@@ -18,7 +18,8 @@ import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * Context propagation into work handed to other threads: FutureTask (submit, schedule),
- * CompletableFuture async stages, and plain Runnables queued on JDK executors (JDK classes).
+ * CompletableFuture async stages, and plain Runnables queued on JDK executors (JDK classes):
+ * ThreadPoolExecutor queues the application's own Runnable, unwrapped, its transaction kept beside it.
  */
 public final class JavaConcurrentPlugin implements InstrumentationPlugin {
     @Override
@@ -37,11 +38,50 @@ public final class JavaConcurrentPlugin implements InstrumentationPlugin {
                 // through run() (an executor) or exec() (a ForkJoinPool)
                 tasks(named("java.util.concurrent.CompletableFuture$Completion"),
                         namedOneOf("run", "exec").and(takesArguments(0))),
-                // execute(Runnable) with a plain Runnable: wrapped
+                // ThreadPoolExecutor.execute(Runnable): the transaction kept beside the task, which
+                // is queued unchanged; taken on in beforeExecute, dropped when the worker unlocks
                 new TypeInstrumentation() {
                     @Override
                     public ElementMatcher<TypeDescription> typeMatcher() {
-                        return namedOneOf("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool");
+                        return named("java.util.concurrent.ThreadPoolExecutor");
+                    }
+
+                    @Override
+                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                        return null;
+                    }
+
+                    @Override
+                    public void transform(AdviceTarget target) {
+                        target.advice(named("execute").and(takesArguments(Runnable.class)),
+                                "io.sightline.agent.plugins.javaconcurrent.QueueAdvice");
+                        target.advice(named("beforeExecute").and(takesArguments(Thread.class, Runnable.class)),
+                                "io.sightline.agent.plugins.javaconcurrent.BeforeExecuteAdvice");
+                    }
+                },
+                new TypeInstrumentation() {
+                    @Override
+                    public ElementMatcher<TypeDescription> typeMatcher() {
+                        return named("java.util.concurrent.ThreadPoolExecutor$Worker");
+                    }
+
+                    @Override
+                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                        return null;
+                    }
+
+                    @Override
+                    public void transform(AdviceTarget target) {
+                        target.advice(named("unlock").and(takesArguments(0)),
+                                "io.sightline.agent.plugins.javaconcurrent.WorkerUnlockAdvice");
+                    }
+                },
+                // ForkJoinPool.execute(Runnable) with a plain Runnable: wrapped (the pool wraps it in
+                // its own ForkJoinTask anyway and never hands it back)
+                new TypeInstrumentation() {
+                    @Override
+                    public ElementMatcher<TypeDescription> typeMatcher() {
+                        return named("java.util.concurrent.ForkJoinPool");
                     }
 
                     @Override

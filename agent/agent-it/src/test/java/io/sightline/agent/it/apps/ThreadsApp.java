@@ -9,7 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +36,10 @@ import jakarta.servlet.http.HttpServletResponse;
  *   <li>/untraced-work: a thread outside any transaction queues a task on "one-pool"</li>
  *   <li>/fail?where=entry|call: an exception thrown out of the request, or out of a call the
  *       application catches</li>
+ *   <li>/queue: the application's own Runnables as the pool shows them: in getQueue(), taken
+ *       back with remove(r), handed back by shutdownNow() (cast to the application's type), and
+ *       given to a beforeExecute hook that casts them too; the one that runs calls
+ *       {@code target + "/queue"}</li>
  * </ul>
  */
 public final class ThreadsApp {
@@ -115,10 +121,83 @@ public final class ThreadsApp {
             }
             throw new IllegalArgumentException("bad input " + t);
         });
+        add(ctx, "/queue", ThreadsApp::queue);
         tomcat.start();
         System.out.println("READY " + connector.getLocalPort());
         System.out.flush();
         tomcat.getServer().await();
+    }
+
+    /** A task of the application's own type. */
+    static final class Job implements Runnable {
+        final String name;
+        final String target;
+        volatile int status;
+
+        Job(String name, String target) {
+            this.name = name;
+            this.target = target;
+        }
+
+        @Override
+        public void run() {
+            status = get(target + "/queue");
+        }
+    }
+
+    static String queue(String target) throws Exception {
+        StringBuilder out = new StringBuilder();
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch blocked = new CountDownLatch(1);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("queue-pool")) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                super.beforeExecute(t, r);
+                if (r instanceof Job) {
+                    out.append(" before ").append(((Job) r).name);
+                }
+            }
+        };
+        pool.execute(() -> {
+            blocked.countDown();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        blocked.await();
+        Job removed = new Job("removed", target);
+        Job runs = new Job("runs", target);
+        Job drained = new Job("drained", target);
+        pool.execute(removed);
+        pool.execute(runs);
+        out.append("queued ").append(pool.getQueue().contains(removed)).append(' ')
+                .append(pool.getQueue().contains(runs));
+        out.append(" removed ").append(pool.remove(removed)).append(' ').append(pool.getQueue().size());
+        gate.countDown();
+        while (runs.status == 0) {
+            Thread.sleep(5);
+        }
+        out.append(" status ").append(runs.status);
+        CountDownLatch gate2 = new CountDownLatch(1);
+        CountDownLatch blocked2 = new CountDownLatch(1);
+        pool.execute(() -> {
+            blocked2.countDown();
+            try {
+                gate2.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        blocked2.await();
+        pool.execute(drained);
+        for (Runnable r : pool.shutdownNow()) {
+            out.append(" drained ").append(((Job) r).name);
+        }
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+        return out.toString();
     }
 
     private static void add(Context ctx, String path, Work work) {
