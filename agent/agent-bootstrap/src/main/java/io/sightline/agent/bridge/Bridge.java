@@ -152,22 +152,27 @@ public final class Bridge {
     }
 
     /**
-     * A plain Runnable is about to be queued on a JDK executor: returns a {@link ContextRunnable}
-     * carrying the current transaction, or {@code task} itself when there is none or the task
-     * carries context by other means (FutureTask, ForkJoinTask).
+     * A ForkJoinPool wrapped the application's Runnable or Callable ({@code adaptee}) in its own
+     * task: the task carries the transaction, unless the adaptee is a library's own machinery.
      */
-    public static Runnable wrapTask(Runnable task) {
-        if (task == null || task instanceof ContextRunnable || task instanceof java.util.concurrent.Future
-                || task instanceof java.util.concurrent.ForkJoinTask) {
-            return task;
-        }
+    public static void captureAdapted(Object task, Object adaptee) {
         BridgeHandler h = handler;
-        if (!h.shouldCarryContext(task)) {
-            return task;
+        if (adaptee instanceof Runnable && !h.shouldCarryContext((Runnable) adaptee)) {
+            return;
         }
-        ContextRunnable wrapped = new ContextRunnable(task);
-        h.contextCapture(wrapped);
-        return wrapped;
+        h.contextCapture(task);
+    }
+
+    /**
+     * The application forks or hands a ForkJoinTask of its own to a pool: it carries the
+     * transaction. CompletableFuture's stages are left alone: they captured theirs where the
+     * pipeline was set up, and are handed to a pool from wherever the previous stage completed.
+     */
+    public static void captureForkJoinTask(Object task) {
+        if (task == null || task instanceof java.util.concurrent.CompletableFuture.AsynchronousCompletionTask) {
+            return;
+        }
+        handler.contextCapture(task);
     }
 
     /** The context a pool worker attached for the task it runs (see {@link #taskBegin}). */

@@ -166,6 +166,29 @@ abstract class ThreadsScenarios {
     }
 
     @Test
+    void forkJoinPoolSubmitExecuteAndInvoke() throws Exception {
+        Span span = run("/fj", "fj 200 200 200");
+        assertThat(rows(span)).containsExactly(
+                "1 ASYNC Async " + forkJoinCallableTask(),
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/fj-submit"),
+                "1 ASYNC Async RunnableExecuteAction",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/fj-execute"),
+                "1 ASYNC Async Fetch",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/fj-invoke"));
+        for (SpanEvent e : span.getEventsList()) {
+            assertThat(e.getThreadName()).isEqualTo("fj-pool");
+        }
+        assertPropagated(span, "/fj-submit");
+        assertPropagated(span, "/fj-execute");
+        assertPropagated(span, "/fj-invoke");
+    }
+
+    /** The ForkJoinPool's own task around a submitted Callable (its name changed in Java 19). */
+    String forkJoinCallableTask() {
+        return "AdaptedCallable";
+    }
+
+    @Test
     void aTaskThatRecordsNothingLeavesNoRow() throws Exception {
         Span span = run("/quiet", "quiet 42");
         assertThat(span.getEventsList()).isEmpty();

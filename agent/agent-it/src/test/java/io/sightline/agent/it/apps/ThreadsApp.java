@@ -9,7 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,10 @@ import jakarta.servlet.http.HttpServletResponse;
  *       back with remove(r), handed back by shutdownNow() (cast to the application's type), and
  *       given to a beforeExecute hook that casts them too; the one that runs calls
  *       {@code target + "/queue"}</li>
+ *   <li>/fj: submit(Callable), execute(Runnable), invoke(RecursiveTask) on a ForkJoinPool
+ *       ("fj-pool"), one after the other</li>
+ *   <li>/virtual (Java 21+): execute(Runnable) then submit(Callable) on a virtual thread per
+ *       task executor</li>
  * </ul>
  */
 public final class ThreadsApp {
@@ -122,10 +129,58 @@ public final class ThreadsApp {
             throw new IllegalArgumentException("bad input " + t);
         });
         add(ctx, "/queue", ThreadsApp::queue);
+        ForkJoinPool fj = new ForkJoinPool(2, pool -> {
+            ForkJoinWorkerThread w = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            w.setName("fj-pool");
+            return w;
+        }, null, false);
+        add(ctx, "/fj", t -> {
+            int submitted = fj.submit(() -> get(t + "/fj-submit")).get();
+            CountDownLatch done = new CountDownLatch(1);
+            int[] executed = new int[1];
+            fj.execute(() -> {
+                executed[0] = get(t + "/fj-execute");
+                done.countDown();
+            });
+            done.await();
+            int invoked = fj.invoke(new Fetch(t + "/fj-invoke"));
+            return "fj " + submitted + " " + executed[0] + " " + invoked;
+        });
+        add(ctx, "/virtual", t -> {
+            // Java 21+ only (the app is built for 17): a virtual thread per task
+            ExecutorService vt = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+                    .invoke(null);
+            try {
+                CountDownLatch done = new CountDownLatch(1);
+                int[] executed = new int[1];
+                vt.execute(() -> {
+                    executed[0] = get(t + "/vt-execute");
+                    done.countDown();
+                });
+                done.await();
+                return "virtual " + executed[0] + " " + vt.submit(() -> get(t + "/vt-submit")).get();
+            } finally {
+                vt.shutdown();
+            }
+        });
         tomcat.start();
         System.out.println("READY " + connector.getLocalPort());
         System.out.flush();
         tomcat.getServer().await();
+    }
+
+    /** A fork-join task of the application's own. */
+    static final class Fetch extends RecursiveTask<Integer> {
+        private final String url;
+
+        Fetch(String url) {
+            this.url = url;
+        }
+
+        @Override
+        protected Integer compute() {
+            return ThreadsApp.get(url);
+        }
     }
 
     /** A task of the application's own type. */
