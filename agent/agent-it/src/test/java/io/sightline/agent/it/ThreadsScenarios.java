@@ -183,6 +183,28 @@ abstract class ThreadsScenarios {
         assertPropagated(span, "/fj-invoke");
     }
 
+    @Test
+    void poolThreadsForgetTheTransactionEvenWithoutAfterExecute() throws Exception {
+        Span span = run("/nosuper", "nosuper 200");
+        assertThat(rows(span)).containsExactly(
+                "1 ASYNC Async Runnable",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/nosuper"));
+        assertThat(span.getEvents(1).getThreadName()).isEqualTo("nosuper-pool");
+        run("/fj-again", "fj 200 200 200");
+        assertThat(Http.get(base + "/untraced-pools?target=" + downstream.url("")).body()).isEqualTo("untraced");
+        Span untraced = collector.awaitSpan("/untraced-pools", WAIT);
+        assertThat(untraced.getEventsList()).isEmpty();
+        for (String path : List.of("/untraced-nosuper", "/untraced-fj", "/untraced-fj-submit")) {
+            Downstream.Received got = downstream.received.stream().filter(r -> r.path().equals(path)).findFirst()
+                    .orElseThrow();
+            assertThat(got.header("traceparent")).as(path).isNull();
+            assertThat(got.header("sightline-parent-span")).as(path).isNull();
+        }
+        Thread.sleep(500);
+        assertThat(collector.spans()).flatMap(Span::getEventsList).extracting(SpanEvent::getArgument)
+                .noneMatch(a -> a.contains("/untraced-"));
+    }
+
     /** The ForkJoinPool's own task around a submitted Callable (its name changed in Java 19). */
     String forkJoinCallableTask() {
         return "AdaptedCallable";

@@ -44,7 +44,11 @@ import jakarta.servlet.http.HttpServletResponse;
  *       given to a beforeExecute hook that casts them too; the one that runs calls
  *       {@code target + "/queue"}</li>
  *   <li>/fj: submit(Callable), execute(Runnable), invoke(RecursiveTask) on a ForkJoinPool
- *       ("fj-pool"), one after the other</li>
+ *       ("fj-pool"), one after the other; /fj-again: the same (its own span)</li>
+ *   <li>/nosuper: execute(Runnable) on a pool whose afterExecute does not call super
+ *       ("nosuper-pool")</li>
+ *   <li>/untraced-pools: a thread outside any transaction queues work on "nosuper-pool" and
+ *       "fj-pool"</li>
  *   <li>/virtual (Java 21+): execute(Runnable) then submit(Callable) on a virtual thread per
  *       task executor</li>
  * </ul>
@@ -134,7 +138,7 @@ public final class ThreadsApp {
             w.setName("fj-pool");
             return w;
         }, null, false);
-        add(ctx, "/fj", t -> {
+        Work forkJoin = t -> {
             int submitted = fj.submit(() -> get(t + "/fj-submit")).get();
             CountDownLatch done = new CountDownLatch(1);
             int[] executed = new int[1];
@@ -145,6 +149,46 @@ public final class ThreadsApp {
             done.await();
             int invoked = fj.invoke(new Fetch(t + "/fj-invoke"));
             return "fj " + submitted + " " + executed[0] + " " + invoked;
+        };
+        add(ctx, "/fj", forkJoin);
+        add(ctx, "/fj-again", forkJoin);
+        // a pool whose afterExecute does not call super (nor does anything)
+        ThreadPoolExecutor noSuper = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("nosuper-pool")) {
+            @Override
+            protected void afterExecute(Runnable r, Throwable t) {
+            }
+        };
+        add(ctx, "/nosuper", t -> {
+            CountDownLatch done = new CountDownLatch(1);
+            int[] status = new int[1];
+            noSuper.execute(() -> {
+                status[0] = get(t + "/nosuper");
+                done.countDown();
+            });
+            done.await();
+            return "nosuper " + status[0];
+        });
+        // threads outside any transaction queue work on the pools traced work ran on
+        add(ctx, "/untraced-pools", t -> {
+            CountDownLatch done = new CountDownLatch(3);
+            Thread outside = new Thread(() -> {
+                noSuper.execute(() -> {
+                    get(t + "/untraced-nosuper");
+                    done.countDown();
+                });
+                fj.execute(() -> {
+                    get(t + "/untraced-fj");
+                    done.countDown();
+                });
+                fj.submit(() -> {
+                    get(t + "/untraced-fj-submit");
+                    done.countDown();
+                });
+            });
+            outside.start();
+            done.await();
+            return "untraced";
         });
         add(ctx, "/virtual", t -> {
             // Java 21+ only (the app is built for 17): a virtual thread per task
