@@ -79,27 +79,6 @@ public final class JavaConcurrentPlugin implements InstrumentationPlugin {
                                 "io.sightline.agent.plugins.javaconcurrent.WorkerUnlockAdvice");
                     }
                 },
-                // Java 21+: a virtual thread (Thread.ofVirtual().start(r), a virtual thread per task
-                // executor) runs its task in the transaction it was created in
-                new TypeInstrumentation() {
-                    @Override
-                    public ElementMatcher<TypeDescription> typeMatcher() {
-                        return named("java.lang.VirtualThread");
-                    }
-
-                    @Override
-                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
-                        return null;
-                    }
-
-                    @Override
-                    public void transform(AdviceTarget target) {
-                        target.advice(isConstructor().and(takesArguments(4)).and(takesArgument(3, Runnable.class)),
-                                "io.sightline.agent.plugins.javaconcurrent.VirtualThreadCaptureAdvice");
-                        target.advice(named("run").and(takesArguments(Runnable.class)),
-                                "io.sightline.agent.plugins.javaconcurrent.VirtualThreadRunAdvice");
-                    }
-                },
                 // ForkJoinPool: the pool's own task around a Runnable or Callable carries the
                 // transaction from its creation (execute, submit, invoke, adapt)...
                 new TypeInstrumentation() {
