@@ -72,6 +72,17 @@ public final class Bridge {
     }
 
     /**
+     * The call bound to {@code key} with {@link #httpClientBind} has its outcome (status, 0 when
+     * unknown, or failure): its event ends now, whatever thread this is (a library's completion
+     * of the future the application may be waiting on, before it wakes up).
+     */
+    public static void httpClientEnd(Object key, int status, Throwable thrown) {
+        if (key != null) {
+            handler.httpClientEnd(key, status, thrown);
+        }
+    }
+
+    /**
      * An asynchronous client call returned {@code future} (a CompletableFuture): returns the
      * future to hand to the application, which completes once the call's event has ended (or
      * {@code future} itself when nothing is recorded).
@@ -141,21 +152,71 @@ public final class Bridge {
     }
 
     /**
-     * A plain Runnable is about to be queued on a JDK executor: returns a {@link ContextRunnable}
-     * carrying the current transaction, or {@code task} itself when there is none or the task
-     * carries context by other means (FutureTask, ForkJoinTask).
+     * A ForkJoinPool wrapped the application's Runnable or Callable ({@code adaptee}) in its own
+     * task: the task carries the transaction, unless the adaptee is a library's own machinery.
      */
-    public static Runnable wrapTask(Runnable task) {
-        if (task == null || task instanceof ContextRunnable || task instanceof java.util.concurrent.Future
+    public static void captureAdapted(Object task, Object adaptee) {
+        BridgeHandler h = handler;
+        if (adaptee instanceof Runnable && !h.shouldCarryContext((Runnable) adaptee)) {
+            return;
+        }
+        h.contextCapture(task);
+    }
+
+    /**
+     * The application forks or hands a ForkJoinTask of its own to a pool: it carries the
+     * transaction. CompletableFuture's stages are left alone: they captured theirs where the
+     * pipeline was set up, and are handed to a pool from wherever the previous stage completed.
+     */
+    public static void captureForkJoinTask(Object task) {
+        if (task == null || task instanceof java.util.concurrent.CompletableFuture.AsynchronousCompletionTask) {
+            return;
+        }
+        handler.contextCapture(task);
+    }
+
+    /** The context a pool worker attached for the task it runs (see {@link #taskBegin}). */
+    private static final ThreadLocal<Object> RUNNING = new ThreadLocal<Object>();
+
+    /**
+     * A plain Runnable is about to be queued on a ThreadPoolExecutor: the transaction is kept
+     * beside it (keyed by the application's own object, which is queued unchanged) until a
+     * worker runs it. Futures and fork-join tasks carry their own.
+     */
+    public static void captureTask(Runnable task) {
+        if (task == null || task instanceof java.util.concurrent.Future
                 || task instanceof java.util.concurrent.ForkJoinTask) {
-            return task;
+            return;
         }
         BridgeHandler h = handler;
-        if (!h.shouldCarryContext(task)) {
-            return task;
+        if (h.shouldCarryContext(task)) {
+            h.contextCapture(task);
         }
-        ContextRunnable wrapped = new ContextRunnable(task);
-        h.contextCapture(wrapped);
-        return wrapped;
+    }
+
+    /**
+     * A pool worker is about to run {@code task} on this thread: attaches what
+     * {@link #captureTask} kept, until {@link #taskEnd}. Whatever an earlier task left attached
+     * is closed first.
+     */
+    public static void taskBegin(Runnable task) {
+        taskEnd();
+        if (task == null || task instanceof java.util.concurrent.Future
+                || task instanceof java.util.concurrent.ForkJoinTask) {
+            return;
+        }
+        Object token = handler.contextAttach(task);
+        if (token != null) {
+            RUNNING.set(token);
+        }
+    }
+
+    /** The pool worker of this thread is done with its task: the thread gets its own context back. */
+    public static void taskEnd() {
+        Object token = RUNNING.get();
+        if (token != null) {
+            RUNNING.set(null);
+            handler.contextClose(token);
+        }
     }
 }

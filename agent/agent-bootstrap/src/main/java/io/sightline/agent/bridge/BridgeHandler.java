@@ -73,6 +73,13 @@ public class BridgeHandler {
     }
 
     /**
+     * The call bound to {@code key} (see {@link #httpClientBind}) got its outcome, on whatever
+     * thread: status (0 when unknown) or failure; ends its event unless it has ended already.
+     */
+    public void httpClientEnd(Object key, int status, Throwable thrown) {
+    }
+
+    /**
      * The asynchronous call of {@code scope} returned {@code future} (a CompletableFuture of the
      * library's response): returns a future that completes like it once the event has ended.
      */

@@ -61,6 +61,12 @@ final class FailingHandler extends BridgeHandler {
     }
 
     @Override
+    public void httpClientEnd(Object key, int status, Throwable thrown) {
+        delegate.httpClientEnd(key, status, thrown);
+        throw failure("httpClientEnd");
+    }
+
+    @Override
     public void jdbcPrepared(Object statement, String sql) {
         delegate.jdbcPrepared(statement, sql);
         throw failure("jdbcPrepared");

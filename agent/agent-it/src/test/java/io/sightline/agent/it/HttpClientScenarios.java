@@ -117,7 +117,7 @@ abstract class HttpClientScenarios {
     }
 
     /** A's /call to {@code target}; returns A's span (after checking what A answered). */
-    private Span call(String target, boolean async, String expectedAnswer) throws Exception {
+    Span call(String target, boolean async, String expectedAnswer) throws Exception {
         String path = "/call/" + calls.incrementAndGet(); // picks out this call's span
         Http.Response r = Http.get(baseA + path + "?target=" + URLEncoder.encode(target, StandardCharsets.UTF_8)
                 + (async ? "&async=1" : ""));
@@ -141,7 +141,7 @@ abstract class HttpClientScenarios {
         return e;
     }
 
-    private void assertTraceHeaders(Downstream.Received got, Span span, SpanEvent e) {
+    void assertTraceHeaders(Downstream.Received got, Span span, SpanEvent e) {
         assertThat(got.header("traceparent")).isEqualTo("00-" + TraceIds.hex(span.getTraceId().toByteArray()) + "-"
                 + TraceIds.spanIdHex(e.getNextSpanId()) + "-01");
         assertThat(got.header("sightline-parent-app")).isEqualTo(span.getApplicationName());

@@ -153,6 +153,64 @@ abstract class ThreadsScenarios {
     }
 
     @Test
+    void thePoolShowsTheApplicationItsOwnRunnables() throws Exception {
+        // getQueue().contains, remove(r), shutdownNow() and beforeExecute see the application's
+        // own Job objects, exactly as without the agent; the one Job that runs is traced
+        Span span = run("/queue", "queued true true removed true 1 before runs status 200 drained drained");
+        assertThat(rows(span)).containsExactly(
+                "1 ASYNC Async Job",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/queue"));
+        assertThat(span.getEvents(0).getThreadName()).isEqualTo("queue-pool");
+        assertThat(span.getEvents(1).getThreadName()).isEqualTo("queue-pool");
+        assertPropagated(span, "/queue");
+    }
+
+    @Test
+    void forkJoinPoolSubmitExecuteAndInvoke() throws Exception {
+        Span span = run("/fj", "fj 200 200 200");
+        assertThat(rows(span)).containsExactly(
+                "1 ASYNC Async " + forkJoinCallableTask(),
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/fj-submit"),
+                "1 ASYNC Async RunnableExecuteAction",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/fj-execute"),
+                "1 ASYNC Async Fetch",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/fj-invoke"));
+        for (SpanEvent e : span.getEventsList()) {
+            assertThat(e.getThreadName()).isEqualTo("fj-pool");
+        }
+        assertPropagated(span, "/fj-submit");
+        assertPropagated(span, "/fj-execute");
+        assertPropagated(span, "/fj-invoke");
+    }
+
+    @Test
+    void poolThreadsForgetTheTransactionEvenWithoutAfterExecute() throws Exception {
+        Span span = run("/nosuper", "nosuper 200");
+        assertThat(rows(span)).containsExactly(
+                "1 ASYNC Async Runnable",
+                "2 HTTP_CLIENT HttpURLConnection GET " + url("/nosuper"));
+        assertThat(span.getEvents(1).getThreadName()).isEqualTo("nosuper-pool");
+        run("/fj-again", "fj 200 200 200");
+        assertThat(Http.get(base + "/untraced-pools?target=" + downstream.url("")).body()).isEqualTo("untraced");
+        Span untraced = collector.awaitSpan("/untraced-pools", WAIT);
+        assertThat(untraced.getEventsList()).isEmpty();
+        for (String path : List.of("/untraced-nosuper", "/untraced-fj", "/untraced-fj-submit")) {
+            Downstream.Received got = downstream.received.stream().filter(r -> r.path().equals(path)).findFirst()
+                    .orElseThrow();
+            assertThat(got.header("traceparent")).as(path).isNull();
+            assertThat(got.header("sightline-parent-span")).as(path).isNull();
+        }
+        Thread.sleep(500);
+        assertThat(collector.spans()).flatMap(Span::getEventsList).extracting(SpanEvent::getArgument)
+                .noneMatch(a -> a.contains("/untraced-"));
+    }
+
+    /** The ForkJoinPool's own task around a submitted Callable (its name changed in Java 19). */
+    String forkJoinCallableTask() {
+        return "AdaptedCallable";
+    }
+
+    @Test
     void aTaskThatRecordsNothingLeavesNoRow() throws Exception {
         Span span = run("/quiet", "quiet 42");
         assertThat(span.getEventsList()).isEmpty();
@@ -161,8 +219,9 @@ abstract class ThreadsScenarios {
 
     @Test
     void thePooledThreadForgetsTheTransaction() throws Exception {
-        // traced work first, on the same one-thread pool
+        // traced work first, on the same one-thread pool (a Future, then a plain Runnable)
         run("/submit", "submit 200");
+        run("/execute", "execute 200");
         assertThat(Http.get(base + "/untraced-work?target=" + downstream.url("")).body()).isEqualTo("untraced");
         Span span = collector.awaitSpan("/untraced-work", WAIT);
         assertThat(span.getEventsList()).isEmpty();

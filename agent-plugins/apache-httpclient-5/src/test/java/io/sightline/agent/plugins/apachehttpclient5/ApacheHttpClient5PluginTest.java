@@ -17,5 +17,10 @@ class ApacheHttpClient5PluginTest {
         ClassLoader without = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader());
         assertNotNull(ApacheHttpClient5Plugin.REQUIREMENTS.missing(without));
         assertEquals(false, ApacheHttpClient5Plugin.REQUIREMENTS.matches(without));
+        for (io.sightline.agent.plugin.Requirements async : new io.sightline.agent.plugin.Requirements[] {
+                ApacheHttpClient5Plugin.ASYNC_REQUIREMENTS, ApacheHttpClient5Plugin.FUTURE_REQUIREMENTS}) {
+            assertEquals(null, async.missing(withLibrary));
+            assertNotNull(async.missing(without));
+        }
     }
 }

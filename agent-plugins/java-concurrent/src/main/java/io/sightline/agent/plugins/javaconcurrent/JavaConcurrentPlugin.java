@@ -3,6 +3,7 @@ package io.sightline.agent.plugins.javaconcurrent;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import java.util.Arrays;
@@ -18,7 +19,8 @@ import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * Context propagation into work handed to other threads: FutureTask (submit, schedule),
- * CompletableFuture async stages, and plain Runnables queued on JDK executors (JDK classes).
+ * CompletableFuture async stages, and plain Runnables queued on JDK executors (JDK classes):
+ * ThreadPoolExecutor queues the application's own Runnable, unwrapped, its transaction kept beside it.
  */
 public final class JavaConcurrentPlugin implements InstrumentationPlugin {
     @Override
@@ -32,16 +34,19 @@ public final class JavaConcurrentPlugin implements InstrumentationPlugin {
                 // tasks that carry the transaction of the thread that created them
                 tasks(namedOneOf("java.util.concurrent.FutureTask",
                         "java.util.concurrent.CompletableFuture$AsyncSupply",
-                        "java.util.concurrent.CompletableFuture$AsyncRun"), named("run").and(takesArguments(0))),
+                        "java.util.concurrent.CompletableFuture$AsyncRun",
+                        // JDK 21+: execute(Runnable) on a thread-per-task executor (virtual threads)
+                        "java.util.concurrent.ThreadPerTaskExecutor$TaskRunner"), named("run").and(takesArguments(0))),
                 // thenApplyAsync & co: the stage is created where the pipeline is set up and runs
                 // through run() (an executor) or exec() (a ForkJoinPool)
                 tasks(named("java.util.concurrent.CompletableFuture$Completion"),
                         namedOneOf("run", "exec").and(takesArguments(0))),
-                // execute(Runnable) with a plain Runnable: wrapped
+                // ThreadPoolExecutor.execute(Runnable): the transaction kept beside the task, which
+                // is queued unchanged; taken on in beforeExecute, dropped when the worker unlocks
                 new TypeInstrumentation() {
                     @Override
                     public ElementMatcher<TypeDescription> typeMatcher() {
-                        return namedOneOf("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool");
+                        return named("java.util.concurrent.ThreadPoolExecutor");
                     }
 
                     @Override
@@ -52,7 +57,89 @@ public final class JavaConcurrentPlugin implements InstrumentationPlugin {
                     @Override
                     public void transform(AdviceTarget target) {
                         target.advice(named("execute").and(takesArguments(Runnable.class)),
-                                "io.sightline.agent.plugins.javaconcurrent.ExecuteAdvice");
+                                "io.sightline.agent.plugins.javaconcurrent.QueueAdvice");
+                        target.advice(named("beforeExecute").and(takesArguments(Thread.class, Runnable.class)),
+                                "io.sightline.agent.plugins.javaconcurrent.BeforeExecuteAdvice");
+                    }
+                },
+                new TypeInstrumentation() {
+                    @Override
+                    public ElementMatcher<TypeDescription> typeMatcher() {
+                        return named("java.util.concurrent.ThreadPoolExecutor$Worker");
+                    }
+
+                    @Override
+                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                        return null;
+                    }
+
+                    @Override
+                    public void transform(AdviceTarget target) {
+                        target.advice(named("unlock").and(takesArguments(0)),
+                                "io.sightline.agent.plugins.javaconcurrent.WorkerUnlockAdvice");
+                    }
+                },
+                // ForkJoinPool: the pool's own task around a Runnable or Callable carries the
+                // transaction from its creation (execute, submit, invoke, adapt)...
+                new TypeInstrumentation() {
+                    @Override
+                    public ElementMatcher<TypeDescription> typeMatcher() {
+                        return namedOneOf("java.util.concurrent.ForkJoinTask$RunnableExecuteAction",
+                                "java.util.concurrent.ForkJoinTask$AdaptedRunnable",
+                                "java.util.concurrent.ForkJoinTask$AdaptedRunnableAction",
+                                "java.util.concurrent.ForkJoinTask$AdaptedCallable",
+                                "java.util.concurrent.ForkJoinTask$AdaptedInterruptibleCallable",
+                                "java.util.concurrent.ForkJoinTask$AdaptedInterruptibleRunnable");
+                    }
+
+                    @Override
+                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                        return null;
+                    }
+
+                    @Override
+                    public void transform(AdviceTarget target) {
+                        target.advice(isConstructor(),
+                                "io.sightline.agent.plugins.javaconcurrent.AdaptedCaptureAdvice");
+                    }
+                },
+                // ...the application's own ForkJoinTasks from fork() or from the pool's methods...
+                new TypeInstrumentation() {
+                    @Override
+                    public ElementMatcher<TypeDescription> typeMatcher() {
+                        return named("java.util.concurrent.ForkJoinPool");
+                    }
+
+                    @Override
+                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                        return null;
+                    }
+
+                    @Override
+                    public void transform(AdviceTarget target) {
+                        target.advice(namedOneOf("execute", "submit", "invoke").and(takesArguments(1))
+                                        .and(takesArgument(0, named("java.util.concurrent.ForkJoinTask"))),
+                                "io.sightline.agent.plugins.javaconcurrent.PoolTaskAdvice");
+                    }
+                },
+                // ...and any of them runs in it wherever it is executed (doExec: workers, join, help)
+                new TypeInstrumentation() {
+                    @Override
+                    public ElementMatcher<TypeDescription> typeMatcher() {
+                        return named("java.util.concurrent.ForkJoinTask");
+                    }
+
+                    @Override
+                    public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                        return null;
+                    }
+
+                    @Override
+                    public void transform(AdviceTarget target) {
+                        target.advice(named("fork").and(takesArguments(0)),
+                                "io.sightline.agent.plugins.javaconcurrent.ForkAdvice");
+                        target.advice(named("doExec").and(takesArguments(0)),
+                                "io.sightline.agent.plugins.javaconcurrent.RunAdvice");
                     }
                 });
     }

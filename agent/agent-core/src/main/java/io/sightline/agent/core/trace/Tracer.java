@@ -309,6 +309,14 @@ public final class Tracer extends BridgeHandler {
     }
 
     @Override
+    public void httpClientEnd(Object key, int status, Throwable thrown) {
+        ClientCall call = clientCalls.remove(key);
+        if (call != null) {
+            finishClientCall(call, status, thrown);
+        }
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public Object httpClientFuture(Object scope, Object future) {
         if (!(scope instanceof ClientCall) || !(future instanceof CompletableFuture)) {
@@ -817,14 +825,17 @@ public final class Tracer extends BridgeHandler {
         }
     };
 
-    /** A short stable name for a task's row: its class without package or outer class. */
+    /**
+     * A short stable name for a task's row: its class without package or outer class; a lambda
+     * (or the agent's own wrapper) is a "Runnable", its class name being neither short nor stable.
+     */
     static String taskName(Object task) {
         return taskName(task.getClass());
     }
 
     static String taskName(Class<?> type) {
         String n = type.getName();
-        if (n.startsWith("io.sightline.agent.bridge.")) {
+        if (n.startsWith("io.sightline.agent.bridge.") || n.contains("$$Lambda")) {
             return "Runnable";
         }
         int cut = Math.max(n.lastIndexOf('.'), n.lastIndexOf('$'));

@@ -233,4 +233,46 @@ class AsyncClientCallsTest {
         // a pool thread still holding the ended span records no call on it
         assertThat(t.attachSpan(span)).isNull();
     }
+
+    @Test
+    void aCallBoundToTheLibrarysFutureEndsFromAnyThreadOnceWithItsOutcome() throws Exception {
+        Tracer t = tracer();
+        Object server = enter(t);
+        Object future = new Object();
+        Object scope = t.httpClientEnter(new Object(), "Lib", "GET", "http://down:81/ok", false);
+        assertThat(t.outgoingHeaders(scope)).isNotNull();
+        t.httpClientBind(scope, future);
+        t.httpClientExit(scope, -1, null, false); // the request is on its way
+        Thread reactor = new Thread(() -> t.httpClientEnd(future, 201, null), "io-reactor");
+        reactor.start();
+        reactor.join();
+        t.httpClientEnd(future, 500, new IOException("late")); // already ended: changes nothing
+        t.httpClientEnd(new Object(), 500, null); // a future of no call
+
+        Object failing = new Object();
+        Object scope2 = t.httpClientEnter(new Object(), "Lib", "GET", "http://down:81/refused", false);
+        t.httpClientBind(scope2, failing);
+        t.httpClientExit(scope2, -1, null, false);
+        t.httpClientEnd(failing, 0, new ConnectException("Connection refused"));
+
+        Object unanswered = new Object();
+        Object scope3 = t.httpClientEnter(new Object(), "Lib", "GET", "http://down:81/never", false);
+        t.httpClientBind(scope3, unanswered);
+        t.httpClientExit(scope3, -1, null, false);
+        t.serverExit(server, 200, null, null);
+        t.httpClientEnd(unanswered, 200, null); // after the transaction: not recorded
+
+        List<EventRecord> events = takeOne().events();
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).argument).isEqualTo("http://down:81/ok");
+        assertThat(events.get(0).status).isEqualTo(201);
+        assertThat(events.get(0).error).isFalse();
+        assertThat(events.get(0).exception).isNull();
+        assertThat(events.get(0).nextSpanId).isNotZero();
+        assertThat(events.get(1).argument).isEqualTo("http://down:81/refused");
+        assertThat(events.get(1).status).isZero();
+        assertThat(events.get(1).error).isTrue();
+        assertThat(events.get(1).exception.className).isEqualTo("java.net.ConnectException");
+        assertThat(events.get(1).nextSpanId).isZero(); // no headers were asked for
+    }
 }

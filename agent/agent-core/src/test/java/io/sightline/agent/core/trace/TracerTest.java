@@ -477,4 +477,19 @@ class TracerTest {
         assertThat(Tracer.isLibraryInternal("com.example.Work")).isFalse();
         t.serverExit(scope, 200, null, null);
     }
+
+    @Test
+    void taskRowsAreNamedByTheTaskClassAndLambdasAreRunnables() {
+        Runnable lambda = () -> { };
+        assertThat(lambda.getClass().getName()).contains("$$Lambda");
+        assertThat(Tracer.taskName(lambda)).isEqualTo("Runnable");
+        assertThat(Tracer.taskName(new java.util.concurrent.FutureTask<Object>(lambda, null))).isEqualTo("FutureTask");
+        assertThat(Tracer.taskName(new Named())).isEqualTo("Named");
+    }
+
+    static final class Named implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
 }
