@@ -27,7 +27,8 @@ import io.sightline.agent.testing.ForkedJvm;
  * are for people and for tracking over time.
  *
  * <p>Settings (system properties): bench.rounds (4), bench.clients (2), bench.warmup (4000),
- * bench.requests (8000), bench.sampling (1).
+ * bench.requests (8000), bench.sampling (1), bench.appJvmArgs (none: extra options of the
+ * measured application, for profiling it).
  */
 public final class AgentOverheadBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
@@ -35,6 +36,9 @@ public final class AgentOverheadBench {
     static final int WARMUP = Integer.getInteger("bench.warmup", 4000);
     static final int MEASURED = Integer.getInteger("bench.requests", 8000);
     static final int SAMPLING = Integer.getInteger("bench.sampling", 1);
+    /** Extra JVM options for the measured application, space separated; {mode} and {round} are
+     *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
+    static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
 
     private AgentOverheadBench() {
     }
@@ -66,7 +70,7 @@ public final class AgentOverheadBench {
                 boolean agentFirst = round % 2 == 1;
                 for (int i = 0; i < 2; i++) {
                     boolean withAgent = (i == 0) == agentFirst;
-                    Result r = run(withAgent ? collector : null, downstreamUrl);
+                    Result r = run(withAgent ? collector : null, downstreamUrl, round + 1);
                     (withAgent ? agent : plain).add(r);
                     System.out.printf("  round %d %-8s %s%n", round + 1, withAgent ? "agent" : "baseline", r);
                 }
@@ -106,13 +110,18 @@ public final class AgentOverheadBench {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static Result run(DropCollector collector, String downstream) throws Exception {
+    private static Result run(DropCollector collector, String downstream, int round) throws Exception {
         String classes = new File(BenchApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
         List<String> cp = new ArrayList<>(ForkedJvm.classpath("tomcat-embed-core", "tomcat-annotations-api", "h2-"));
         cp.add(classes);
         int port = freePort();
         ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName(), String.valueOf(port), downstream)
                 .fullJit();
+        for (String arg : APP_JVM_ARGS.trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                b.jvmArg(arg.replace("{mode}", collector != null ? "agent" : "baseline").replace("{round}", String.valueOf(round)));
+            }
+        }
         if (collector != null) {
             b.withAgent()
                     .property("sightline.applicationName", "bench")
