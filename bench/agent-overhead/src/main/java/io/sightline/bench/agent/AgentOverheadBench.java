@@ -45,7 +45,19 @@ public final class AgentOverheadBench {
 
     /** One run: req/s, p50/p99 (us), startup to first 200 (ms), bytes per request, heap after GC. */
     record Result(double perSecond, double p50, double p99, double startMillis, double requestBytes,
-                  double allBytes, double heap) {
+                  double allBytes, double heap, Cpu cpu) {
+    }
+
+    /**
+     * The application's CPU per request in microseconds: the whole process, its request threads,
+     * the agent's threads, the rest (JIT compiler, GC, Tomcat's poller...); JIT and GC time per
+     * request (wall, us) and GCs per 1000 requests. CPU time per request holds better than req/s
+     * on a loaded machine.
+     */
+    record Cpu(double process, double request, double agent, double jit, double gcPause, double gcs) {
+        double other() {
+            return process - request - agent;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -96,6 +108,13 @@ public final class AgentOverheadBench {
         row("alloc/req, req threads (B)", median(plain, Result::requestBytes), median(agent, Result::requestBytes));
         row("alloc/req, all threads (B)", median(plain, Result::allBytes), median(agent, Result::allBytes));
         row("heap after GC (KB)", median(plain, Result::heap) / 1024, median(agent, Result::heap) / 1024);
+        row("CPU/req, process (us)", median(plain, r -> r.cpu().process()), median(agent, r -> r.cpu().process()));
+        row("CPU/req, req threads (us)", median(plain, r -> r.cpu().request()), median(agent, r -> r.cpu().request()));
+        row("CPU/req, agent threads (us)", median(plain, r -> r.cpu().agent()), median(agent, r -> r.cpu().agent()));
+        row("CPU/req, other (us)", median(plain, r -> r.cpu().other()), median(agent, r -> r.cpu().other()));
+        row("JIT time/req (us)", median(plain, r -> r.cpu().jit()), median(agent, r -> r.cpu().jit()));
+        row("GC pause/req (us)", median(plain, r -> r.cpu().gcPause()), median(agent, r -> r.cpu().gcPause()));
+        row("GCs per 1000 req", median(plain, r -> r.cpu().gcs()), median(agent, r -> r.cpu().gcs()));
         System.out.printf("  throughput ratio (agent/baseline): %.3f%n", ta / tp);
         System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
                 collector.spans.get(), collector.events.get(), collector.batches.get(), collector.bytes.get());
@@ -141,8 +160,10 @@ public final class AgentOverheadBench {
             try (load) {
                 String[] v = load.awaitLine("RESULT", Duration.ofMinutes(10)).split(" ");
                 double n = Double.parseDouble(v[6]);
+                Cpu cpu = new Cpu(Long.parseLong(v[7]) / n / 1e3, Long.parseLong(v[8]) / n / 1e3, Long.parseLong(v[9]) / n / 1e3,
+                        Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n);
                 return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
-                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]));
+                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu);
             }
         }
     }
