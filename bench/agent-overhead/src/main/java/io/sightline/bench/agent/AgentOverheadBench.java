@@ -45,7 +45,7 @@ public final class AgentOverheadBench {
 
     /** One run: req/s, p50/p99 (us), startup to first 200 (ms), bytes per request, heap after GC. */
     record Result(double perSecond, double p50, double p99, double startMillis, double requestBytes,
-                  double allBytes, double heap, Cpu cpu) {
+                  double allBytes, double heap, Cpu cpu, double benchCpu) {
     }
 
     /**
@@ -54,6 +54,7 @@ public final class AgentOverheadBench {
      * request (wall, us) and GCs per 1000 requests. CPU time per request holds better than req/s
      * on a loaded machine.
      */
+    // benchCpu: CPU per request (us, warm-up included) of this JVM: downstream server and collector
     record Cpu(double process, double request, double agent, double jit, double gcPause, double gcs) {
         double other() {
             return process - request - agent;
@@ -114,6 +115,7 @@ public final class AgentOverheadBench {
         row("CPU/req, other (us)", median(plain, r -> r.cpu().other()), median(agent, r -> r.cpu().other()));
         row("JIT time/req (us)", median(plain, r -> r.cpu().jit()), median(agent, r -> r.cpu().jit()));
         row("GC pause/req (us)", median(plain, r -> r.cpu().gcPause()), median(agent, r -> r.cpu().gcPause()));
+        row("CPU/req, bench JVM (us)", median(plain, Result::benchCpu), median(agent, Result::benchCpu));
         row("GCs per 1000 req", median(plain, r -> r.cpu().gcs()), median(agent, r -> r.cpu().gcs()));
         System.out.printf("  throughput ratio (agent/baseline): %.3f%n", ta / tp);
         System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
@@ -157,15 +159,24 @@ public final class AgentOverheadBench {
                     .main(LoadGenerator.class.getName(), base, String.valueOf(CLIENTS), String.valueOf(WARMUP),
                             String.valueOf(MEASURED))
                     .start();
+            long benchCpu0 = benchCpuNanos();
             try (load) {
                 String[] v = load.awaitLine("RESULT", Duration.ofMinutes(10)).split(" ");
+                // this JVM serves the downstream calls and, with the agent, is its collector: on
+                // the same cores as the application, so its cost is shown beside the app's
+                double benchCpu = (benchCpuNanos() - benchCpu0) / 1e3 / (WARMUP + MEASURED);
                 double n = Double.parseDouble(v[6]);
                 Cpu cpu = new Cpu(Long.parseLong(v[7]) / n / 1e3, Long.parseLong(v[8]) / n / 1e3, Long.parseLong(v[9]) / n / 1e3,
                         Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n);
                 return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
-                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu);
+                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu, benchCpu);
             }
         }
+    }
+
+    private static long benchCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Nanoseconds from the launch of the child to its first 200 answer. */
