@@ -47,8 +47,12 @@ public final class GrpcExporter implements Exporter {
     private static final long REGISTER_DEADLINE = 5_000;
     private static final long SEND_DEADLINE = 10_000;
     private static final long PING_DEADLINE = 3_000;
-    /** How long a partial batch waits for more spans before it is sent. */
-    static final long LINGER_MILLIS = 100;
+    /**
+     * How long a partial batch waits for more spans before it is sent. Each call costs the sender
+     * about as much as encoding a few hundred spans (gRPC's per-call path runs too rarely to be
+     * compiled early), so under load fewer, fuller calls cost the application less CPU.
+     */
+    static final long LINGER_MILLIS = 200;
 
     private ExportContext context;
     private List<AgentConfig.HostPort> addresses;
