@@ -48,11 +48,11 @@ public final class GrpcExporter implements Exporter {
     private static final long SEND_DEADLINE = 10_000;
     private static final long PING_DEADLINE = 3_000;
     /**
-     * How long a partial batch waits for more spans before it is sent. Each call costs the sender
-     * about as much as encoding a few hundred spans (gRPC's per-call path runs too rarely to be
-     * compiled early), so under load fewer, fuller calls cost the application less CPU.
+     * How long a partial batch waits for more spans before it is sent. Longer would make fuller
+     * calls but keeps more spans alive across young GCs (measured: bigger pauses at 200 ms); the
+     * batch size (1000) rather lets batches grow with the rate of requests.
      */
-    static final long LINGER_MILLIS = 200;
+    static final long LINGER_MILLIS = 100;
 
     private ExportContext context;
     private List<AgentConfig.HostPort> addresses;
