@@ -47,7 +47,11 @@ public final class GrpcExporter implements Exporter {
     private static final long REGISTER_DEADLINE = 5_000;
     private static final long SEND_DEADLINE = 10_000;
     private static final long PING_DEADLINE = 3_000;
-    /** How long a partial batch waits for more spans before it is sent. */
+    /**
+     * How long a partial batch waits for more spans before it is sent. Longer would make fuller
+     * calls but keeps more spans alive across young GCs (measured: bigger pauses at 200 ms); the
+     * batch size (1000) rather lets batches grow with the rate of requests.
+     */
     static final long LINGER_MILLIS = 100;
 
     private ExportContext context;

@@ -27,7 +27,8 @@ import io.sightline.agent.testing.ForkedJvm;
  * are for people and for tracking over time.
  *
  * <p>Settings (system properties): bench.rounds (4), bench.clients (2), bench.warmup (4000),
- * bench.requests (8000), bench.sampling (1).
+ * bench.requests (8000), bench.sampling (1), bench.appJvmArgs (none: extra options of the
+ * measured application, for profiling it).
  */
 public final class AgentOverheadBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
@@ -35,13 +36,29 @@ public final class AgentOverheadBench {
     static final int WARMUP = Integer.getInteger("bench.warmup", 4000);
     static final int MEASURED = Integer.getInteger("bench.requests", 8000);
     static final int SAMPLING = Integer.getInteger("bench.sampling", 1);
+    /** Extra JVM options for the measured application, space separated; {mode} and {round} are
+     *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
+    static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
 
     private AgentOverheadBench() {
     }
 
     /** One run: req/s, p50/p99 (us), startup to first 200 (ms), bytes per request, heap after GC. */
     record Result(double perSecond, double p50, double p99, double startMillis, double requestBytes,
-                  double allBytes, double heap) {
+                  double allBytes, double heap, Cpu cpu, double benchCpu) {
+    }
+
+    /**
+     * The application's CPU per request in microseconds: the whole process, its request threads,
+     * the agent's threads, the rest (JIT compiler, GC, Tomcat's poller...); JIT and GC time per
+     * request (wall, us) and GCs per 1000 requests. CPU time per request holds better than req/s
+     * on a loaded machine.
+     */
+    // benchCpu: CPU per request (us, warm-up included) of this JVM: downstream server and collector
+    record Cpu(double process, double request, double agent, double jit, double gcPause, double gcs) {
+        double other() {
+            return process - request - agent;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -66,7 +83,7 @@ public final class AgentOverheadBench {
                 boolean agentFirst = round % 2 == 1;
                 for (int i = 0; i < 2; i++) {
                     boolean withAgent = (i == 0) == agentFirst;
-                    Result r = run(withAgent ? collector : null, downstreamUrl);
+                    Result r = run(withAgent ? collector : null, downstreamUrl, round + 1);
                     (withAgent ? agent : plain).add(r);
                     System.out.printf("  round %d %-8s %s%n", round + 1, withAgent ? "agent" : "baseline", r);
                 }
@@ -92,6 +109,14 @@ public final class AgentOverheadBench {
         row("alloc/req, req threads (B)", median(plain, Result::requestBytes), median(agent, Result::requestBytes));
         row("alloc/req, all threads (B)", median(plain, Result::allBytes), median(agent, Result::allBytes));
         row("heap after GC (KB)", median(plain, Result::heap) / 1024, median(agent, Result::heap) / 1024);
+        row("CPU/req, process (us)", median(plain, r -> r.cpu().process()), median(agent, r -> r.cpu().process()));
+        row("CPU/req, req threads (us)", median(plain, r -> r.cpu().request()), median(agent, r -> r.cpu().request()));
+        row("CPU/req, agent threads (us)", median(plain, r -> r.cpu().agent()), median(agent, r -> r.cpu().agent()));
+        row("CPU/req, other (us)", median(plain, r -> r.cpu().other()), median(agent, r -> r.cpu().other()));
+        row("JIT time/req (us)", median(plain, r -> r.cpu().jit()), median(agent, r -> r.cpu().jit()));
+        row("GC pause/req (us)", median(plain, r -> r.cpu().gcPause()), median(agent, r -> r.cpu().gcPause()));
+        row("CPU/req, bench JVM (us)", median(plain, Result::benchCpu), median(agent, Result::benchCpu));
+        row("GCs per 1000 req", median(plain, r -> r.cpu().gcs()), median(agent, r -> r.cpu().gcs()));
         System.out.printf("  throughput ratio (agent/baseline): %.3f%n", ta / tp);
         System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
                 collector.spans.get(), collector.events.get(), collector.batches.get(), collector.bytes.get());
@@ -106,13 +131,18 @@ public final class AgentOverheadBench {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static Result run(DropCollector collector, String downstream) throws Exception {
+    private static Result run(DropCollector collector, String downstream, int round) throws Exception {
         String classes = new File(BenchApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
         List<String> cp = new ArrayList<>(ForkedJvm.classpath("tomcat-embed-core", "tomcat-annotations-api", "h2-"));
         cp.add(classes);
         int port = freePort();
         ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName(), String.valueOf(port), downstream)
                 .fullJit();
+        for (String arg : APP_JVM_ARGS.trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                b.jvmArg(arg.replace("{mode}", collector != null ? "agent" : "baseline").replace("{round}", String.valueOf(round)));
+            }
+        }
         if (collector != null) {
             b.withAgent()
                     .property("sightline.applicationName", "bench")
@@ -129,13 +159,24 @@ public final class AgentOverheadBench {
                     .main(LoadGenerator.class.getName(), base, String.valueOf(CLIENTS), String.valueOf(WARMUP),
                             String.valueOf(MEASURED))
                     .start();
+            long benchCpu0 = benchCpuNanos();
             try (load) {
                 String[] v = load.awaitLine("RESULT", Duration.ofMinutes(10)).split(" ");
+                // this JVM serves the downstream calls and, with the agent, is its collector: on
+                // the same cores as the application, so its cost is shown beside the app's
+                double benchCpu = (benchCpuNanos() - benchCpu0) / 1e3 / (WARMUP + MEASURED);
                 double n = Double.parseDouble(v[6]);
+                Cpu cpu = new Cpu(Long.parseLong(v[7]) / n / 1e3, Long.parseLong(v[8]) / n / 1e3, Long.parseLong(v[9]) / n / 1e3,
+                        Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n);
                 return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
-                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]));
+                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu, benchCpu);
             }
         }
+    }
+
+    private static long benchCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Nanoseconds from the launch of the child to its first 200 answer. */

@@ -26,7 +26,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * bind on the request thread, a second one on an executor thread, and one outgoing HTTP call
  * (HttpURLConnection) to the downstream server. GET /stats reports the bytes allocated so far by
  * the request threads (Tomcat's and the executor's) and by every live thread, and, with gc=1,
- * the heap used after a full GC; the load generator reads it before and after the measured part.
+ * the heap used after a full GC, then the CPU figures of {@link #cpu()}; the load generator reads
+ * it before and after the measured part.
  */
 public final class BenchApp {
     private BenchApp() {
@@ -79,14 +80,16 @@ public final class BenchApp {
         Tomcat.addServlet(ctx, "stats", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                long[] cpu = cpu(); // before the full GCs below, which are not the requests'
+                long[] alloc = allocated();
                 long heap = -1;
                 if ("1".equals(req.getParameter("gc"))) {
                     System.gc();
                     System.gc();
                     heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 }
-                long[] alloc = allocated();
-                resp.getWriter().print(alloc[0] + " " + alloc[1] + " " + heap);
+                resp.getWriter().print(alloc[0] + " " + alloc[1] + " " + heap + " " + cpu[0] + " " + cpu[1] + " " + cpu[2]
+                        + " " + cpu[3] + " " + cpu[4] + " " + cpu[5]);
             }
         });
         ctx.addServletMappingDecoded("/stats", "stats");
@@ -113,6 +116,40 @@ public final class BenchApp {
             }
         }
         return new long[] {request, all};
+    }
+
+    /**
+     * Where the CPU goes, so far: {process CPU ns, CPU ns of the live request threads, CPU ns of
+     * the live agent threads ("sightline-*"), JIT compilation ms, GC collections, GC ms}. Thread
+     * CPU counts only live threads (the pools here keep theirs); process CPU counts everything,
+     * the JIT's and GC's native threads included.
+     */
+    static long[] cpu() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long request = 0;
+        long agent = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long ns = mx.getThreadCpuTime(t.getId());
+            if (ns <= 0) {
+                continue;
+            }
+            String name = t.getName();
+            if (name.startsWith("http-nio-") && name.contains("-exec-") || name.equals("bench-worker")) {
+                request += ns;
+            } else if (name.startsWith("sightline-")) {
+                agent += ns;
+            }
+        }
+        long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jitMillis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {process, request, agent, jitMillis, gcCount, gcMillis};
     }
 
     static String call(String url) throws IOException {

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * measured application (args: base URL, clients, warm-up requests, measured requests). Closed
  * loop: each client sends the next request when the previous answer is read (keep-alive). Prints
  * one line: {@code RESULT <req/s> <p50 us> <p99 us> <request-thread bytes> <all-thread bytes>
- * <heap after GC> <requests>}, the byte figures being what the application allocated during the
- * measured part.
+ * <heap after GC> <requests> <process CPU ns> <request-thread CPU ns> <agent-thread CPU ns>
+ * <JIT ms> <GCs> <GC ms>}, every figure but the heap being what the application spent during
+ * the measured part.
  */
 public final class LoadGenerator {
     private LoadGenerator() {
@@ -31,16 +32,24 @@ public final class LoadGenerator {
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] after = stats(base, true);
         Arrays.sort(latencies);
-        System.out.printf("RESULT %.1f %d %d %d %d %d %d%n", measured / seconds,
+        StringBuilder cpu = new StringBuilder();
+        for (int i = 3; i < after.length; i++) {
+            cpu.append(' ').append(after[i] - before[i]);
+        }
+        System.out.printf("RESULT %.1f %d %d %d %d %d %d%s%n", measured / seconds,
                 latencies[measured / 2] / 1000, latencies[measured * 99 / 100] / 1000,
-                after[0] - before[0], after[1] - before[1], after[2], measured);
+                after[0] - before[0], after[1] - before[1], after[2], measured, cpu);
         System.out.flush();
     }
 
     private static long[] stats(String base, boolean gc) throws Exception {
         String text = get(base + "/stats" + (gc ? "?gc=1" : ""));
         String[] parts = text.trim().split(" ");
-        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+        long[] v = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = Long.parseLong(parts[i]);
+        }
+        return v;
     }
 
     private static void load(String base, int clients, long[] latencies) throws Exception {
