@@ -38,10 +38,7 @@ public final class MapStatsAggregator {
     private final Map<RowKey, Map<String, Long>> writtenMax = new HashMap<>();
     private final Map<String, Long> endpointsWritten = new ConcurrentHashMap<>();
     private final Map<String, String> pendingEndpoints = new HashMap<>();
-    /** Span lists handed to {@link #add}, not counted yet. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<List<Span>> incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Set while a caller of {@link #add} counts the queue. */
-    private final java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final SpanCountingQueue incoming = new SpanCountingQueue(this, this::countSpans);
     private static final String USER_KEY = Texts.nodeKey(ServiceTypes.USER, ServiceTypes.USER);
     private static final int NODE_KEYS_MAX = 10_000;
     /** Node keys by service type and name (guarded by this). */
@@ -60,22 +57,6 @@ public final class MapStatsAggregator {
      */
     public void add(List<Span> spans) {
         incoming.add(spans);
-        while (!incoming.isEmpty() && counting.compareAndSet(false, true)) {
-            try {
-                synchronized (this) {
-                    countIncoming();
-                }
-            } finally {
-                counting.set(false);
-            }
-        }
-    }
-
-    /** Counts every queued list (guarded by this). */
-    private void countIncoming() {
-        for (List<Span> l; (l = incoming.poll()) != null; ) {
-            countSpans(l);
-        }
     }
 
     private void countSpans(List<Span> spans) {
@@ -180,7 +161,7 @@ public final class MapStatsAggregator {
 
     /** Rows (node, direction, minute) waiting for the next flush. */
     public synchronized int pendingRows() {
-        countIncoming();
+        incoming.drain();
         return pending.size();
     }
 
@@ -193,7 +174,7 @@ public final class MapStatsAggregator {
         Map<String, String> endpoints;
         Map<RowKey, Map<String, Long>> written;
         synchronized (this) {
-            countIncoming();
+            incoming.drain();
             if (pending.isEmpty() && pendingEndpoints.isEmpty()) {
                 return;
             }

@@ -30,10 +30,7 @@ public final class ScatterDensityWriter {
     private Map<Key, Map<Integer, Cell>> pending = new HashMap<>();
     /** Puts of a failed flush, written again as they are (same qualifiers) by the next one. */
     private List<Put> failed = new ArrayList<>();
-    /** Span lists handed to {@link #add}, not counted yet. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<List<Span>> incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Set while a caller of {@link #add} counts the queue. */
-    private final java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final SpanCountingQueue incoming = new SpanCountingQueue(this, this::countSpans);
 
     public ScatterDensityWriter(Connection connection) {
         this.connection = connection;
@@ -62,22 +59,6 @@ public final class ScatterDensityWriter {
      */
     public void add(List<Span> spans) {
         incoming.add(spans);
-        while (!incoming.isEmpty() && counting.compareAndSet(false, true)) {
-            try {
-                synchronized (this) {
-                    countIncoming();
-                }
-            } finally {
-                counting.set(false);
-            }
-        }
-    }
-
-    /** Counts every queued list (guarded by this). */
-    private void countIncoming() {
-        for (List<Span> l; (l = incoming.poll()) != null; ) {
-            countSpans(l);
-        }
     }
 
     private void countSpans(List<Span> spans) {
@@ -90,7 +71,7 @@ public final class ScatterDensityWriter {
 
     /** Buckets waiting for the next flush (failed ones included). */
     public synchronized int pendingRows() {
-        countIncoming();
+        incoming.drain();
         return pending.size() + failed.size();
     }
 
@@ -100,7 +81,7 @@ public final class ScatterDensityWriter {
         List<Put> puts;
         long flush;
         synchronized (this) {
-            countIncoming();
+            incoming.drain();
             if (pending.isEmpty() && failed.isEmpty()) {
                 return;
             }
