@@ -327,13 +327,26 @@ public final class SpanStore implements AutoCloseable {
             traces.add(new Put(traceId).addColumn(Tables.TRACES_CF, spanQualifier(s),
                     bytes == null ? s.toByteArray() : bytes.toByteArray()));
         }
-        CompletableFuture<Void> tracesWritten = CompletableFuture.runAsync(() -> {
+        Runnable writeTraces = () -> {
             try (Table t = connection.getTable(Tables.TRACES)) {
                 t.put(traces);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, tracesWriter);
+        };
+        CompletableFuture<Void> tracesWritten;
+        if (checks.isEmpty()) {
+            // nothing to check meanwhile (first attempts only): no hand-off to another thread
+            tracesWritten = new CompletableFuture<>();
+            try {
+                writeTraces.run();
+                tracesWritten.complete(null);
+            } catch (RuntimeException | Error e) {
+                tracesWritten.completeExceptionally(e);
+            }
+        } else {
+            tracesWritten = CompletableFuture.runAsync(writeTraces, tracesWriter);
+        }
         boolean[] exists = new boolean[candidates.size()];
         try {
             if (!checks.isEmpty()) {
