@@ -30,6 +30,7 @@ final class ReceivedBatch {
     private static final int SPANS = tag(SpanBatch.SPANS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int METADATA = tag(SpanBatch.METADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int DROPPED = tag(SpanBatch.DROPPED_SPANS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int FIRST_ATTEMPT = tag(SpanBatch.FIRST_ATTEMPT_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
 
     private static int tag(int field, int wireType) {
         return field << 3 | wireType;
@@ -40,14 +41,18 @@ final class ReceivedBatch {
     final List<ByteString> spans;
     final List<MetadataEntry> metadata;
     final long droppedSpans;
+    /** The agent says none of these spans was sent before (SpanBatch.first_attempt). */
+    final boolean firstAttempt;
     /** Null for a well-formed batch, else why it is not one. */
     final String problem;
 
-    private ReceivedBatch(AgentRef agent, List<ByteString> spans, List<MetadataEntry> metadata, long droppedSpans, String problem) {
+    private ReceivedBatch(AgentRef agent, List<ByteString> spans, List<MetadataEntry> metadata, long droppedSpans,
+                          boolean firstAttempt, String problem) {
         this.agent = agent;
         this.spans = spans;
         this.metadata = metadata;
         this.droppedSpans = droppedSpans;
+        this.firstAttempt = firstAttempt;
         this.problem = problem;
     }
 
@@ -60,6 +65,7 @@ final class ReceivedBatch {
         List<ByteString> spans = new ArrayList<>();
         List<MetadataEntry> metadata = new ArrayList<>();
         long dropped = 0;
+        boolean firstAttempt = false;
         try {
             for (int tag; (tag = in.readTag()) != 0; ) {
                 if (tag == SPANS) {
@@ -70,18 +76,20 @@ final class ReceivedBatch {
                     metadata.add(in.readMessage(MetadataEntry.parser(), ExtensionRegistryLite.getEmptyRegistry()));
                 } else if (tag == DROPPED) {
                     dropped = in.readInt64();
+                } else if (tag == FIRST_ATTEMPT) {
+                    firstAttempt = in.readBool();
                 } else if (!in.skipField(tag)) {
                     break; // an end-group tag ends the message, as in generated parsers
                 }
             }
-            return new ReceivedBatch(agent.build(), spans, metadata, dropped, null);
+            return new ReceivedBatch(agent.build(), spans, metadata, dropped, firstAttempt, null);
         } catch (IOException | RuntimeException e) {
             return invalid("request is not a valid SpanBatch message: " + e.getMessage());
         }
     }
 
     static ReceivedBatch invalid(String problem) {
-        return new ReceivedBatch(AgentRef.getDefaultInstance(), List.of(), List.of(), 0, problem);
+        return new ReceivedBatch(AgentRef.getDefaultInstance(), List.of(), List.of(), 0, false, problem);
     }
 
     /** The same batch as received from the wire (for callers that hold a parsed one). */

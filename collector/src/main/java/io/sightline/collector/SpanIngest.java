@@ -198,7 +198,7 @@ final class SpanIngest {
         }
         long t0 = System.nanoTime();
         String message = firstProblem == null ? null : rejected + " span(s) refused, first: " + firstProblem;
-        return spans.storeAsync(valid, encoded, metadata).thenApply(fresh -> {
+        return spans.storeAsync(valid, encoded, metadata, batch.firstAttempt).thenApply(fresh -> {
             metrics.writeLatency(System.nanoTime() - t0); // fresh spans were counted on the map by SpanStore.onStored
             metrics.stored(fresh.size(), valid.size() - fresh.size());
             BatchAck.Builder ack = BatchAck.newBuilder().setAccepted(valid.size()).setRejected(rejected);

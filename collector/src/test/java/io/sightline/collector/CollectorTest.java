@@ -154,6 +154,32 @@ class CollectorTest {
     }
 
     @Test
+    void aFirstAttemptIsStoredWithoutCheckAndItsResendIsCheckedAndNotCountedAgain() throws Exception {
+        String app = "first-" + RUN;
+        long now = System.currentTimeMillis();
+        byte[] t1 = traceId(), t2 = traceId();
+        SpanBatch first = SpanBatch.newBuilder().setAgent(ref(app, app + "-1")).setFirstAttempt(true)
+                .addSpans(span(t1, 21, now, 40)).addSpans(span(t2, 22, now + 1, 3200)).build();
+        SpanServiceGrpc.SpanServiceBlockingStub spans = SpanServiceGrpc.newBlockingStub(channel);
+        double storedBefore = collector.metrics().storedCount();
+        assertThat(spans.send(first)).isEqualTo(BatchAck.newBuilder().setAccepted(2).build());
+        assertThat(collector.metrics().storedCount() - storedBefore).isEqualTo(2);
+        // the agent lost the reply: it sends the same spans again, no longer as a first attempt
+        assertThat(spans.send(first.toBuilder().setFirstAttempt(false).build()))
+                .isEqualTo(BatchAck.newBuilder().setAccepted(2).build());
+        assertThat(collector.metrics().storedCount() - storedBefore).isEqualTo(2);
+        collector.flush();
+        assertThat(queries.scatter(new TransactionQuery(app, now, now + 2, null, null, null, null, null, null, 100, null))
+                .points()).extracting(p -> p.transactionId() + "/" + p.agentId() + "/" + p.elapsed())
+                .containsExactly(TraceIds.traceIdHex(t2) + "/" + app + "-1/3200", TraceIds.traceIdHex(t1) + "/" + app + "-1/40");
+        assertThat(queries.callTree(TraceIds.traceIdHex(t2)).orElseThrow().callTree()).singleElement()
+                .satisfies(r -> assertThat(r.elapsed()).isEqualTo(3200));
+        ServerMap map = queries.serverMap(app, now - 120_000, now + 120_000);
+        assertThat(map.links()).extracting(l -> l.from() + "->" + l.to() + " " + l.totalCount() + " " + l.histogram())
+                .containsExactly("USER^USER->" + app + "^TOMCAT 2 Histogram[under1s=1, under3s=0, under5s=1, slow=0, error=0]");
+    }
+
+    @Test
     void invalidSpansAreRefusedAndTheRestStored() {
         String app = "partial-" + RUN;
         long now = System.currentTimeMillis();

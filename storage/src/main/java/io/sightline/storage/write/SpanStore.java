@@ -48,6 +48,10 @@ import org.apache.hadoop.hbase.util.Bytes;
  * and a group that failed between the two writes is found not indexed on resend, rewritten and
  * counted then.
  *
+ * <p>A batch its sender flags as a first attempt (none of its spans was ever sent before) skips
+ * the existence check: its spans cannot be stored yet, so they are written and reported new
+ * without that read; everything else (resends, older agents) is checked as above.
+ *
  * <p>Memory is bounded by the callers: the collector admits a bounded number of batches at once
  * and waits for each, so the queue never holds more than those.
  */
@@ -103,19 +107,22 @@ public final class SpanStore implements AutoCloseable {
         /** The encoding of each span as received (stored as is in its traces cell), or null to encode them here. */
         final List<ByteString> encoded;
         final List<MetadataEntry> metadata;
+        /** The sender says none of these spans was ever sent before: no existence check. */
+        final boolean firstAttempt;
         final CompletableFuture<List<Span>> result = new CompletableFuture<>();
         /** Set by the committer: the spans of this request that were new, in input order. */
         final List<Span> fresh = new ArrayList<>();
         /** Claims of other groups on spans of this request: decided (and counted) there. */
         final Set<CompletableFuture<Void>> others = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
-        Request(List<Span> spans, List<ByteString> encoded, List<MetadataEntry> metadata) {
+        Request(List<Span> spans, List<ByteString> encoded, List<MetadataEntry> metadata, boolean firstAttempt) {
             if (encoded != null && encoded.size() != spans.size()) {
                 throw new IllegalArgumentException("one encoding per span");
             }
             this.spans = spans;
             this.encoded = encoded;
             this.metadata = metadata;
+            this.firstAttempt = firstAttempt;
         }
     }
 
@@ -153,7 +160,21 @@ public final class SpanStore implements AutoCloseable {
      * what its traces cell holds: a span is not serialised again.
      */
     public CompletableFuture<List<Span>> storeAsync(List<Span> spans, List<ByteString> encoded, List<MetadataEntry> metadata) {
-        Request r = new Request(spans, encoded, metadata);
+        return storeAsync(spans, encoded, metadata, false);
+    }
+
+    /**
+     * As {@link #storeAsync(List, List, List)}; {@code firstAttempt} is the sender's promise that
+     * none of these spans was ever sent before (to this or any other collector, before or after a
+     * restart), so none can be stored yet: they are stored as new without the existence check of
+     * their index rows (one HBase read per span less). A sender that cannot promise it (a resend
+     * after a failed or unanswered attempt, an older agent) passes false and its spans are checked,
+     * so a resend is still stored and counted once. Spans being stored right now by another group
+     * of this store are still left to that group.
+     */
+    public CompletableFuture<List<Span>> storeAsync(List<Span> spans, List<ByteString> encoded, List<MetadataEntry> metadata,
+                                                    boolean firstAttempt) {
+        Request r = new Request(spans, encoded, metadata, firstAttempt);
         if (closed) {
             r.result.completeExceptionally(new IOException("span store is closed"));
             return r.result;
@@ -243,6 +264,7 @@ public final class SpanStore implements AutoCloseable {
         List<Span> candidates = new ArrayList<>();
         List<ByteString> candidateBytes = new ArrayList<>();
         List<Request> owners = new ArrayList<>();
+        int toCheck = 0;
         try {
             Map<SpanKey, Boolean> inGroup = new HashMap<>();
             for (Request r : group) {
@@ -258,13 +280,16 @@ public final class SpanStore implements AutoCloseable {
                         candidates.add(s);
                         candidateBytes.add(r.encoded == null ? null : r.encoded.get(i));
                         owners.add(r);
+                        if (!r.firstAttempt) {
+                            toCheck++;
+                        }
                     } else {
                         r.others.add(other);
                     }
                 }
             }
             if (!candidates.isEmpty()) {
-                writeGroup(candidates, candidateBytes, owners);
+                writeGroup(candidates, candidateBytes, owners, toCheck);
             }
             mine.complete(null);
         } catch (IOException | RuntimeException | Error e) {
@@ -286,9 +311,9 @@ public final class SpanStore implements AutoCloseable {
      * candidate whose index row exists was fully stored before: its traces cell is rewritten with
      * the same bytes (a resend; rare) and it is not new.
      */
-    private void writeGroup(List<Span> candidates, List<ByteString> encoded, List<Request> owners) throws IOException {
+    private void writeGroup(List<Span> candidates, List<ByteString> encoded, List<Request> owners, int toCheck) throws IOException {
         List<byte[]> indexRows = new ArrayList<>(candidates.size());
-        List<Get> checks = new ArrayList<>(candidates.size());
+        List<Get> checks = new ArrayList<>(toCheck);
         List<Put> traces = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             Span s = candidates.get(i);
@@ -296,20 +321,45 @@ public final class SpanStore implements AutoCloseable {
             byte[] traceId = s.getTraceId().toByteArray();
             byte[] row = RowKeys.indexRow(hash(s.getApplicationName()), s.getStartTime(), traceId, s.getSpanId());
             indexRows.add(row);
-            checks.add(new Get(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).setCheckExistenceOnly(true));
+            if (!owners.get(i).firstAttempt) {
+                checks.add(new Get(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER).setCheckExistenceOnly(true));
+            }
             traces.add(new Put(traceId).addColumn(Tables.TRACES_CF, spanQualifier(s),
                     bytes == null ? s.toByteArray() : bytes.toByteArray()));
         }
-        CompletableFuture<Void> tracesWritten = CompletableFuture.runAsync(() -> {
+        Runnable writeTraces = () -> {
             try (Table t = connection.getTable(Tables.TRACES)) {
                 t.put(traces);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, tracesWriter);
-        boolean[] exists;
-        try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
-            exists = t.exists(checks);
+        };
+        CompletableFuture<Void> tracesWritten;
+        if (checks.isEmpty()) {
+            // nothing to check meanwhile (first attempts only): no hand-off to another thread
+            tracesWritten = new CompletableFuture<>();
+            try {
+                writeTraces.run();
+                tracesWritten.complete(null);
+            } catch (RuntimeException | Error e) {
+                tracesWritten.completeExceptionally(e);
+            }
+        } else {
+            tracesWritten = CompletableFuture.runAsync(writeTraces, tracesWriter);
+        }
+        boolean[] exists = new boolean[candidates.size()];
+        try {
+            if (!checks.isEmpty()) {
+                boolean[] found;
+                try (Table t = connection.getTable(Tables.TRACE_INDEX)) {
+                    found = t.exists(checks);
+                }
+                for (int i = 0, c = 0; i < exists.length; i++) {
+                    if (!owners.get(i).firstAttempt) {
+                        exists[i] = found[c++];
+                    }
+                }
+            }
         } finally {
             // never go on (or fail) before the traces write is over: the index row is the commit mark
             try {

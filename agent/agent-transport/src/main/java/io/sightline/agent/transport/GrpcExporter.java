@@ -73,6 +73,12 @@ public final class GrpcExporter implements Exporter {
     private int failuresInCycle;
     private long lastPing;
     private List<SpanRecord> inflight = new ArrayList<SpanRecord>();
+    /**
+     * Whether the spans in {@link #inflight} were already sent once (to any collector): from then
+     * on, until they are acknowledged, they go as a possible resend, which the collector checks
+     * against storage; only a batch's first attempt is flagged as such and skips that check.
+     */
+    private boolean inflightAttempted;
     private CommandStream commands;
     private long lastCommandOpen;
     private int batchSize;
@@ -224,7 +230,8 @@ public final class GrpcExporter implements Exporter {
 
     private boolean sendSpans() {
         // encoded again for every attempt: metadata acknowledged meanwhile is left out
-        writer.write(agentRef, inflight, context.spans.dropped(), encoded);
+        writer.write(agentRef, inflight, context.spans.dropped(), !inflightAttempted, encoded);
+        inflightAttempted = true; // whatever happens to this call, the collector may have stored it
         try {
             BatchAck ack = EncodedBatch.send(channel, encoded,
                     CallOptions.DEFAULT.withDeadlineAfter(SEND_DEADLINE, TimeUnit.MILLISECONDS));
@@ -234,6 +241,7 @@ public final class GrpcExporter implements Exporter {
             }
             sentSpans += inflight.size();
             inflight.clear();
+            inflightAttempted = false;
             return true;
         } catch (StatusRuntimeException e) {
             failed("span batch", e);

@@ -51,8 +51,16 @@ final class SpanBatchWriter {
         metadata.acknowledge(entries);
     }
 
-    /** Encodes the batch into {@code into} (its previous bytes are overwritten). */
+    /** Encodes the batch into {@code into} (its previous bytes are overwritten), not flagged as a first attempt. */
     void write(AgentRef agent, List<SpanRecord> spans, long dropped, Batch into) {
+        write(agent, spans, dropped, false, into);
+    }
+
+    /**
+     * Encodes the batch into {@code into} (its previous bytes are overwritten); {@code firstAttempt}
+     * only when none of these spans was ever sent before (SpanBatch.first_attempt).
+     */
+    void write(AgentRef agent, List<SpanRecord> spans, long dropped, boolean firstAttempt, Batch into) {
         sizeCount = 0;
         idCount = 0;
         pending.clear();
@@ -73,6 +81,9 @@ final class SpanBatchWriter {
             total += CodedOutputStream.computeMessageSize(3, e);
         }
         total += int64Size(4, dropped);
+        if (firstAttempt) {
+            total += CodedOutputStream.computeBoolSize(5, true);
+        }
 
         byte[] buf = buffer.length >= total ? buffer : new byte[Math.max(total, buffer.length * 2)];
         if (buf.length <= KEEP_BUFFER) {
@@ -103,6 +114,9 @@ final class SpanBatchWriter {
             }
             if (dropped != 0) {
                 out.writeInt64(4, dropped);
+            }
+            if (firstAttempt) {
+                out.writeBool(5, true);
             }
             out.checkNoSpaceLeft();
         } catch (IOException e) {

@@ -35,8 +35,13 @@ final class SpanEncoder {
 
     /** A batch of {@code spans} with the metadata entries the collector may not have yet. */
     SpanBatch batch(AgentRef agent, List<SpanRecord> spans, long dropped) {
+        return batch(agent, spans, dropped, false);
+    }
+
+    /** As above; {@code firstAttempt}: none of these spans was sent before (SpanBatch.first_attempt). */
+    SpanBatch batch(AgentRef agent, List<SpanRecord> spans, long dropped, boolean firstAttempt) {
         Map<Long, MetadataEntry> pending = new LinkedHashMap<Long, MetadataEntry>();
-        SpanBatch.Builder b = SpanBatch.newBuilder().setAgent(agent).setDroppedSpans(dropped);
+        SpanBatch.Builder b = SpanBatch.newBuilder().setAgent(agent).setDroppedSpans(dropped).setFirstAttempt(firstAttempt);
         for (SpanRecord s : spans) {
             b.addSpans(span(agent, s, pending));
         }

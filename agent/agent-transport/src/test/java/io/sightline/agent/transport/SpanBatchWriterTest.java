@@ -47,6 +47,22 @@ class SpanBatchWriterTest {
     }
 
     @Test
+    void aFirstAttemptIsFlaggedAndOnlyWhenAsked() throws Exception {
+        List<SpanRecord> spans = Arrays.asList(fullSpan(1), plainSpan());
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanBatchWriter.Batch out = new SpanBatchWriter.Batch();
+        writer.write(agent, spans, 2, true, out);
+        SpanBatch first = SpanBatch.parseFrom(Arrays.copyOf(out.buffer, out.length));
+        assertThat(Arrays.copyOf(out.buffer, out.length))
+                .isEqualTo(new SpanEncoder(new MetadataTracker(100)).batch(agent, spans, 2, true).toByteArray());
+        assertThat(first.getFirstAttempt()).isTrue();
+        writer.write(agent, spans, 2, false, out);
+        SpanBatch again = SpanBatch.parseFrom(Arrays.copyOf(out.buffer, out.length));
+        assertThat(again.getFirstAttempt()).isFalse();
+        assertThat(again).isEqualTo(first.toBuilder().clearFirstAttempt().build());
+    }
+
+    @Test
     void acknowledgedMetadataIsNotSentAgainAndTheBufferIsReused() throws Exception {
         SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
         SpanBatchWriter.Batch out = new SpanBatchWriter.Batch();

@@ -59,6 +59,8 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 public final class StorageBench {
     /** Concurrent senders (agents) in the ingest part and writer threads in the load; -Dbench.threads. */
     private static final int THREADS = Integer.getInteger("bench.threads", 4);
+    /** Senders flag each batch's first attempt, as the agent does (false: as older agents, every span checked). */
+    private static final boolean FIRST_ATTEMPT = Boolean.parseBoolean(System.getProperty("bench.firstAttempt", "true"));
     private static final int BATCH = 100;
     private static final int REGIONS = Integer.getInteger("bench.regions", 2);
     /** The embedded HBase child, whose CPU time is counted per span beside this JVM's. */
@@ -75,7 +77,7 @@ public final class StorageBench {
             SchemaTool.apply(c, 14, regions, false, l -> { });
             System.out.printf(Locale.ROOT, "== Sightline storage bench: %,d transactions for queries, %,d spans for ingest, %d cores, %d regions per big table%n",
                     transactions, ingestSpans, Runtime.getRuntime().availableProcessors(), regions);
-            System.out.printf(Locale.ROOT, "%d concurrent senders / writers%n", THREADS);
+            System.out.printf(Locale.ROOT, "%d concurrent senders / writers; batches flagged first attempt: %s%n", THREADS, FIRST_ATTEMPT);
             // queries first, so that the bytes on disk count only their transactions
             if (transactions > 0) {
                 queries(c, dir, transactions);
@@ -114,6 +116,13 @@ public final class StorageBench {
         Cpu cpuRaw = Cpu.now();
         double raw = rawPuts(c, batches);
         cpuRaw = cpuRaw.since();
+        // the same through one collector with no batch flagged as a first attempt (older agents):
+        // every span's index row is checked first; measured next to the flagged phase, under the same load
+        List<List<Span>> batches0 = batches("bench-ingest-0", spans, 5);
+        Cpu cpuChecked = Cpu.now();
+        double checked = throughCollectors(c, batches0, 1, false);
+        cpuChecked = cpuChecked.since();
+        batches0 = null;
         List<List<Span>> batches1 = batches("bench-ingest-1", spans, 2);
         Cpu cpuOne = Cpu.now();
         double one = throughCollectors(c, batches1, 1);
@@ -128,16 +137,20 @@ public final class StorageBench {
                 raw, avgBytes);
         System.out.printf(Locale.ROOT, "ingest 1 collector (gRPC, idempotent store, index, map): %,10.0f spans/s  ratio vs raw %.2f%n",
                 one, one / raw);
+        System.out.printf(Locale.ROOT, "ingest 1 collector, every span checked (unflagged):       %,10.0f spans/s  ratio vs raw %.2f%n",
+                checked, checked / raw);
         System.out.printf(Locale.ROOT, "ingest 2 collectors:                                      %,10.0f spans/s  ratio vs raw %.2f, vs 1 collector %.2f%n",
                 two, two / raw, two / one);
         System.out.printf(Locale.ROOT, "CPU per span (us), bench JVM [senders + collectors] + HBase child:%n");
         System.out.printf(Locale.ROOT, "  raw puts      %7.1f + %7.1f = %7.1f%n", cpuRaw.jvmUs(spans), cpuRaw.hbaseUs(spans), cpuRaw.totalUs(spans));
         System.out.printf(Locale.ROOT, "  1 collector   %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuOne.jvmUs(spans), cpuOne.hbaseUs(spans),
                 cpuOne.totalUs(spans), cpuOne.totalUs(spans) / cpuRaw.totalUs(spans));
+        System.out.printf(Locale.ROOT, "  1 coll. chk.  %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuChecked.jvmUs(spans), cpuChecked.hbaseUs(spans),
+                cpuChecked.totalUs(spans), cpuChecked.totalUs(spans) / cpuRaw.totalUs(spans));
         System.out.printf(Locale.ROOT, "  2 collectors  %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuTwo.jvmUs(spans), cpuTwo.hbaseUs(spans),
                 cpuTwo.totalUs(spans), cpuTwo.totalUs(spans) / cpuRaw.totalUs(spans));
         HBaseQueries q = new HBaseQueries(c);
-        for (String app : List.of("bench-ingest-1", "bench-ingest-2")) {
+        for (String app : List.of("bench-ingest-0", "bench-ingest-1", "bench-ingest-2")) {
             ServerMap m = q.serverMap(app, 0, Long.MAX_VALUE / 2);
             long users = m.links().stream().filter(l -> l.from().equals("USER^USER")).mapToLong(ServerMap.Link::totalCount).sum();
             System.out.printf(Locale.ROOT, "map check %-15s USER->app total %,d (sent %,d) %s%n", app, users, spans,
@@ -185,6 +198,10 @@ public final class StorageBench {
     }
 
     private static double throughCollectors(Connection c, List<List<Span>> batches, int n) throws Exception {
+        return throughCollectors(c, batches, n, FIRST_ATTEMPT);
+    }
+
+    private static double throughCollectors(Connection c, List<List<Span>> batches, int n, boolean firstAttempt) throws Exception {
         List<Collector> collectors = new ArrayList<>();
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -210,11 +227,13 @@ public final class StorageBench {
                     if (i < THREADS) {
                         sb.addAllMetadata(metadata);
                     }
+                    sb.setFirstAttempt(firstAttempt);
                     while (true) {
                         try {
                             stub.send(sb.build());
                             break;
                         } catch (io.grpc.StatusRuntimeException e) {
+                            sb.setFirstAttempt(false); // a resend, as the agent's
                             Thread.sleep(50); // busy: the agent would retry too
                         }
                     }
