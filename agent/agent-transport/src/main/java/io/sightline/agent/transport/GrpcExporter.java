@@ -53,6 +53,13 @@ public final class GrpcExporter implements Exporter {
      * batch size (1000) rather lets batches grow with the rate of requests.
      */
     static final long LINGER_MILLIS = 100;
+    /**
+     * A call carries at most this many encoded bytes (collectors accept 16 MB by default): a batch
+     * over it is cut, and the spans left over go in the next call.
+     */
+    static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    /** A single span bigger than this would be refused by a collector with default limits: dropped and counted instead. */
+    static final int MAX_SPAN_BYTES = 15 * 1024 * 1024;
 
     private ExportContext context;
     private List<AgentConfig.HostPort> addresses;
@@ -230,22 +237,44 @@ public final class GrpcExporter implements Exporter {
 
     private boolean sendSpans() {
         // encoded again for every attempt: metadata acknowledged meanwhile is left out
-        writer.write(agentRef, inflight, context.spans.dropped(), !inflightAttempted, encoded);
+        boolean firstAttempt = !inflightAttempted;
+        List<SpanRecord> batch = inflight;
+        writer.write(agentRef, batch, context.spans.dropped(), firstAttempt, encoded);
+        while (encoded.length > MAX_BATCH_BYTES && batch.size() > 1) {
+            batch = batch.subList(0, batch.size() / 2); // the rest stays in inflight for the next call
+            writer.write(agentRef, batch, context.spans.dropped(), firstAttempt, encoded);
+        }
+        if (encoded.length > MAX_SPAN_BYTES) {
+            AgentLog.warn("a span encoded to " + encoded.length + " bytes is too big to send; dropped");
+            context.spans.countDropped(batch.size());
+            sent(batch);
+            return true;
+        }
         inflightAttempted = true; // whatever happens to this call, the collector may have stored it
         try {
             BatchAck ack = EncodedBatch.send(channel, encoded,
                     CallOptions.DEFAULT.withDeadlineAfter(SEND_DEADLINE, TimeUnit.MILLISECONDS));
             writer.acknowledged(encoded.metadata);
             if (ack.getRejected() > 0) {
-                AgentLog.warn("collector refused " + ack.getRejected() + " of " + inflight.size() + " spans: " + ack.getMessage());
+                AgentLog.warn("collector refused " + ack.getRejected() + " of " + batch.size() + " spans: " + ack.getMessage());
             }
-            sentSpans += inflight.size();
-            inflight.clear();
-            inflightAttempted = false;
+            sentSpans += batch.size();
+            sent(batch);
             return true;
         } catch (StatusRuntimeException e) {
             failed("span batch", e);
             return false;
+        }
+    }
+
+    /**
+     * Takes a batch (all of inflight or its head) off inflight. Spans left over from a cut batch
+     * keep the attempted mark when the call went out: they may have been in an earlier attempt.
+     */
+    private void sent(List<SpanRecord> batch) {
+        batch.clear();
+        if (inflight.isEmpty()) {
+            inflightAttempted = false;
         }
     }
 
