@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringApplication;
@@ -35,6 +38,20 @@ public class SpringBootApp {
         return "async " + asyncCalls.call(target).get();
     }
 
+    /** Calls {@code target} from an {@code @Async} method returning a plain Future (the executor's submit). */
+    @GetMapping("/async-future")
+    public String asyncFuture(@RequestParam("target") String target) throws Exception {
+        return "future " + asyncCalls.callFuture(target).get();
+    }
+
+    /** Calls {@code target} from a void {@code @Async} method, waiting until it has answered. */
+    @GetMapping("/async-void")
+    public String asyncVoid(@RequestParam("target") String target) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        asyncCalls.callAndCountDown(target, done);
+        return "void " + done.await(30, TimeUnit.SECONDS);
+    }
+
     /** {@code @Async} methods: called through Spring's proxy, they run on its task executor. */
     @Component
     public static class AsyncCalls {
@@ -46,6 +63,34 @@ public class SpringBootApp {
                 in.readAllBytes();
             }
             return CompletableFuture.completedFuture(status);
+        }
+
+        /** The call's status, and whether it ran on a virtual thread (Java 21+). */
+        @Async
+        public Future<String> callFuture(String target) throws IOException {
+            return CompletableFuture.completedFuture(get(target) + (isVirtual() ? " virtual" : " platform"));
+        }
+
+        private static boolean isVirtual() {
+            try {
+                return (Boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
+            } catch (ReflectiveOperationException e) {
+                return false; // before Java 21
+            }
+        }
+
+        @Async
+        public void callAndCountDown(String target, CountDownLatch done) throws IOException {
+            get(target);
+            done.countDown();
+        }
+
+        private static int get(String target) throws IOException {
+            HttpURLConnection c = (HttpURLConnection) new URL(target).openConnection();
+            try (InputStream in = c.getInputStream()) {
+                in.readAllBytes();
+            }
+            return c.getResponseCode();
         }
     }
 
