@@ -55,6 +55,14 @@ public final class AgentStarter {
         String agentId = config.agentId();
         File logFile = AgentLog.init(config.logDir(), agentId, config.logLevel(), config.logMaxFileKb() * 1024L,
                 config.logFiles());
+        String java = System.getProperty("sightline.test.javaVersion", System.getProperty("java.specification.version"));
+        String unsupported = JavaSupport.problem(java, JavaSupport.newest());
+        if (unsupported != null) {
+            String line = "[sightline] " + unsupported + ": the agent stays inactive";
+            System.err.println(line);
+            AgentLog.warn(line);
+            return;
+        }
         String app = config.applicationName();
         if (app == null) {
             String line = "[sightline] " + AgentConfig.APPLICATION_NAME + " (or SIGHTLINE_APPLICATION_NAME) is not set: the agent stays inactive";

@@ -49,6 +49,27 @@ class AgentLifecycleIT {
         }
     }
 
+    /** A Java newer than the agent's ByteBuddy reads (pretended: no such JDK here yet). */
+    @Test
+    void onAJavaItDoesNotSupportTheAgentSaysOneLineInstrumentsNothingAndTheAppRuns() throws Exception {
+        try (TestCollector collector = TestCollector.start();
+             ForkedJvm jvm = app().property("sightline.applicationName", "it-unsupported")
+                     .property("sightline.collector", collector.address())
+                     .property("sightline.log.dir", Files.createTempDirectory("sightline-it-log"))
+                     .property("sightline.test.javaVersion", "99")
+                     .start()) {
+            String base = "http://127.0.0.1:" + jvm.awaitLine("READY", WAIT);
+            assertThat(Http.get(base + "/db?name=George").body()).isEqualTo("1:George\n");
+            assertThat(jvm.stdout()).containsExactly(jvm.stdout().get(0)).allMatch(l -> l.startsWith("READY"));
+            assertThat(jvm.stderr().stream().filter(l -> l.toLowerCase().contains("sightline")))
+                    .singleElement().asString()
+                    .matches("\\[sightline\\] Java 99 is not supported \\(the agent runs on Java 8 to \\d+\\): the agent stays inactive");
+            Thread.sleep(1000);
+            assertThat(collector.registrations).isEmpty();
+            assertThat(collector.spans()).isEmpty();
+        }
+    }
+
     @Test
     void spansWaitForACollectorThatComesLaterAndFailoverSkipsADeadOne() throws Exception {
         int dead = closedPort();
