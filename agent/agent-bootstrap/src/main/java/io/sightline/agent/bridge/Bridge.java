@@ -24,9 +24,9 @@ public final class Bridge {
     }
 
     public static Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
-                                     String clientIp, String traceparent, String parentApplication,
+                                     String clientIp, String traceparent, String parent, String parentApplication,
                                      String parentServiceType, String parentSpan) {
-        return handler.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent,
+        return handler.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent, parent,
                 parentApplication, parentServiceType, parentSpan);
     }
 

@@ -15,11 +15,14 @@ public class BridgeHandler {
      *
      * @param host the Host header (host or host:port), used as the span's endpoint
      * @param scheme http or https, for the default port when the Host header has none
-     * @param parentSpan the sightline-parent-span header: the calling span's id when the caller
-     *                   runs a Sightline agent
+     * @param parent the sightline-parent header ({@code <span id>;<service type>;<application>}) of a
+     *               calling Sightline agent; when absent, the three headers older agents send instead:
+     * @param parentApplication sightline-parent-app
+     * @param parentServiceType sightline-parent-type
+     * @param parentSpan sightline-parent-span, the calling span's id
      */
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
-                              String clientIp, String traceparent, String parentApplication,
+                              String clientIp, String traceparent, String parent, String parentApplication,
                               String parentServiceType, String parentSpan) {
         return null;
     }

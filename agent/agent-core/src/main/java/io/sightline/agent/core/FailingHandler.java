@@ -19,8 +19,8 @@ final class FailingHandler extends BridgeHandler {
     }
 
     @Override
-    public Object serverEnter(String serviceType, String method, String uri, String host, String scheme, String clientIp, String traceparent, String parentApplication, String parentServiceType, String parentSpan) {
-        delegate.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent, parentApplication, parentServiceType, parentSpan);
+    public Object serverEnter(String serviceType, String method, String uri, String host, String scheme, String clientIp, String traceparent, String parent, String parentApplication, String parentServiceType, String parentSpan) {
+        delegate.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent, parent, parentApplication, parentServiceType, parentSpan);
         throw failure("serverEnter");
     }
 

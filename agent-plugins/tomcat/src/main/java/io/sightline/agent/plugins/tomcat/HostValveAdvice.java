@@ -21,10 +21,15 @@ final class HostValveAdvice {
         if (ip == null) {
             ip = request.getRemoteAddr();
         }
+        String traceparent = request.getHeader("traceparent");
+        String parent = traceparent == null ? null : request.getHeader("sightline-parent");
+        // agents before sightline-parent sent its three fields as three headers
+        boolean older = traceparent != null && parent == null;
         Object scope = Bridge.serverEnter("TOMCAT", request.getMethod(), request.getRequestURI(),
-                request.getHeader("host"), request.getScheme(), ip, request.getHeader("traceparent"),
-                request.getHeader("sightline-parent-app"), request.getHeader("sightline-parent-type"),
-                request.getHeader("sightline-parent-span"));
+                request.getHeader("host"), request.getScheme(), ip, traceparent, parent,
+                older ? request.getHeader("sightline-parent-app") : null,
+                older ? request.getHeader("sightline-parent-type") : null,
+                older ? request.getHeader("sightline-parent-span") : null);
         if (scope != null) {
             request.setNote("io.sightline.agent.span", scope);
         }

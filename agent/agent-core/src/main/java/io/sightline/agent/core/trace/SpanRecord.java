@@ -57,7 +57,7 @@ public final class SpanRecord {
     private boolean finished;
     /** Whether {@link #events} holds the call-tree order yet (worked out on first read). */
     private boolean ordered;
-    private String spanIdHex;
+    private String parentHeader;
 
     public SpanRecord(byte[] traceId, long spanId, long parentSpanId, boolean sampled, long startMicrosEpoch,
                       long startNanos, String serviceType, String method, String uri, String clientIp, String endpoint,
@@ -193,12 +193,12 @@ public final class SpanRecord {
         return droppedEvents;
     }
 
-    /** The span id as 16 hex characters, built once (every outgoing call sends it). */
-    public String spanIdHex() {
-        String h = spanIdHex;
+    /** This span's sightline-parent header value, built once (every outgoing call sends it). */
+    String parentHeader(ParentHeader format) {
+        String h = parentHeader;
         if (h == null) {
-            h = io.sightline.protocol.TraceIds.spanIdHex(spanId);
-            spanIdHex = h;
+            h = format.value(spanId);
+            parentHeader = h; // a race builds the same text twice, harmlessly
         }
         return h;
     }

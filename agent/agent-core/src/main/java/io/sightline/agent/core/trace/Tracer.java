@@ -43,12 +43,6 @@ public final class Tracer extends BridgeHandler {
     /** Rows of a PreparedStatement batch whose bind values are kept, and their values at most. */
     static final int MAX_BATCH_ROWS = 10;
     static final int MAX_BATCH_VALUES = 200;
-    /**
-     * Sent beside traceparent: the calling span's id. With it, a Sightline callee takes
-     * traceparent's parent id (the caller event's next_span_id) as its own span id, so the call
-     * tree joins the callee under the calling event; W3C callers don't send it.
-     */
-    public static final String PARENT_SPAN_HEADER = "sightline-parent-span";
 
     private final Settings settings;
     private final Backlog<SpanRecord> backlog;
@@ -88,9 +82,11 @@ public final class Tracer extends BridgeHandler {
     private final JoinedNames httpApis = new JoinedNames(" ", 512);
     private final UrlTargets urlTargets = new UrlTargets(1024);
     private final PoolGauges pools = new PoolGauges();
+    private final ParentHeader parentHeader;
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
         this.settings = settings;
+        this.parentHeader = new ParentHeader(settings.serviceType, settings.applicationName);
         this.backlog = backlog;
         this.stats = stats;
         this.sampler = new Sampler(settings.samplingRate, settings.samplingMaxPerSecond);
@@ -118,7 +114,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
-                              String clientIp, String traceparent, String parentApplication,
+                              String clientIp, String traceparent, String sightlineParent, String parentApplication,
                               String parentServiceType, String parentSpan) {
         if (current.get() != null) {
             return null; // already in a transaction on this thread (a nested container entry)
@@ -135,8 +131,17 @@ public final class Tracer extends BridgeHandler {
         if (parent != null) {
             traceId = parent.traceId;
             sampled = parent.sampled;
-            parentApp = emptyToNull(parentApplication);
-            long callerSpan = parentApp == null || parentSpan == null ? 0 : TraceIds.parseSpanId(parentSpan, 0);
+            long callerSpan;
+            if (sightlineParent != null) {
+                parentApp = ParentHeader.application(sightlineParent);
+                callerSpan = parentApp == null ? 0 : ParentHeader.span(sightlineParent);
+                parentType = parentApp == null ? null : ParentHeader.serviceType(sightlineParent);
+            } else {
+                // an agent from before sightline-parent: the same three fields, one header each
+                parentApp = emptyToNull(parentApplication);
+                callerSpan = parentApp == null || parentSpan == null ? 0 : TraceIds.parseSpanId(parentSpan, 0);
+                parentType = parentApp == null ? null : emptyToNull(parentServiceType);
+            }
             if (callerSpan != 0) {
                 // a Sightline caller chose our span id (its event's next_span_id) and told us its own
                 spanId = parent.spanId;
@@ -146,7 +151,6 @@ public final class Tracer extends BridgeHandler {
                 spanId = Ids.newSpanId();
                 parentSpanId = parent.spanId;
             }
-            parentType = parentApp == null ? null : emptyToNull(parentServiceType);
         } else {
             traceId = Ids.newTraceId();
             spanId = Ids.newSpanId();
@@ -262,9 +266,7 @@ public final class Tracer extends BridgeHandler {
         }
         String[] headers = alreadySent ? null : new String[] {
                 Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
-                Protocol.PARENT_APPLICATION_HEADER, settings.applicationName,
-                Protocol.PARENT_SERVICE_TYPE_HEADER, settings.serviceType,
-                PARENT_SPAN_HEADER, span.spanIdHex()};
+                Protocol.PARENT_HEADER, span.parentHeader(parentHeader)};
         if (event != null && headers == null) {
             event.nextSpanId = 0; // nothing went downstream
         }

@@ -32,7 +32,7 @@ class TracerTest {
 
     Object enter(Tracer t, String uri, String traceparent) {
         return t.serverEnter("TOMCAT", "GET", uri + "?q=1", "h:8080", "http", "10.0.0.9, 10.0.0.1", traceparent,
-                "caller", "TOMCAT", null);
+                null, "caller", "TOMCAT", null);
     }
 
     SpanRecord takeOne() {
@@ -109,8 +109,74 @@ class TracerTest {
         assertThat(e.status).isEqualTo(201);
         assertThat(headers).containsExactly("traceparent",
                 "00-" + TraceIds.hex(s.traceId) + "-" + TraceIds.spanIdHex(e.nextSpanId) + "-01",
-                "sightline-parent-app", "app", "sightline-parent-type", "TOMCAT",
-                "sightline-parent-span", TraceIds.spanIdHex(s.spanId));
+                "sightline-parent", TraceIds.spanIdHex(s.spanId) + ";TOMCAT;app");
+    }
+
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    SpanRecord spanFor(String sightlineParent, String oldApp, String oldType, String oldSpan) {
+        Tracer t = tracer(10, true, 1);
+        t.serverExit(t.serverEnter("TOMCAT", "GET", "/in", "h:8080", "http", "10.0.0.1", TRACEPARENT,
+                sightlineParent, oldApp, oldType, oldSpan), 200, null, null);
+        return takeOne();
+    }
+
+    @Test
+    void aSightlineCallerNamesItsSpanTypeAndApplicationInOneHeader() {
+        SpanRecord s = spanFor("00000000000000a1;TOMCAT;caller;with;semicolons", null, null, null);
+        assertThat(TraceIds.hex(s.traceId)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(s.spanId).isEqualTo(0x00f067aa0ba902b7L); // the id the caller gave its call's next span
+        assertThat(s.parentSpanId).isEqualTo(0xa1L);
+        assertThat(s.parentServiceType).isEqualTo("TOMCAT");
+        assertThat(s.parentApplication).isEqualTo("caller;with;semicolons");
+    }
+
+    @Test
+    void theThreeHeadersOfOlderAgentsAreStillHonoured() {
+        SpanRecord s = spanFor(null, "old", "TOMCAT", "00000000000000a2");
+        assertThat(s.spanId).isEqualTo(0x00f067aa0ba902b7L);
+        assertThat(s.parentSpanId).isEqualTo(0xa2L);
+        assertThat(s.parentServiceType).isEqualTo("TOMCAT");
+        assertThat(s.parentApplication).isEqualTo("old");
+    }
+
+    @Test
+    void aSightlineParentWithoutAValidSpanIsAW3cCallerAndAMalformedOneIsIgnored() {
+        SpanRecord s = spanFor("nothex;TOMCAT;caller", null, null, null);
+        assertThat(s.spanId).isNotIn(0L, 0x00f067aa0ba902b7L); // a new id: traceparent's is the caller's span
+        assertThat(s.parentSpanId).isEqualTo(0x00f067aa0ba902b7L);
+        assertThat(s.parentApplication).isEqualTo("caller");
+        assertThat(s.parentServiceType).isEqualTo("TOMCAT");
+        for (String bad : new String[] {"00000000000000a1", "00000000000000a1;TOMCAT", "00000000000000a1;TOMCAT;", ""}) {
+            s = spanFor(bad, "ignored", "TOMCAT", "00000000000000a3"); // the new header wins, even malformed
+            assertThat(s.parentSpanId).as(bad).isEqualTo(0x00f067aa0ba902b7L);
+            assertThat(s.parentApplication).as(bad).isNull();
+            assertThat(s.parentServiceType).as(bad).isNull();
+        }
+        s = spanFor("00000000000000a1;;caller", null, null, null);
+        assertThat(s.parentSpanId).isEqualTo(0xa1L);
+        assertThat(s.parentApplication).isEqualTo("caller");
+        assertThat(s.parentServiceType).isNull();
+    }
+
+    @Test
+    void theHeadersACallSendsMakeTheCalleeAChildOfTheCallingEvent() {
+        Tracer caller = tracer(10, true, 1);
+        Object scope = enter(caller, "/out", null);
+        Object call = caller.httpClientEnter(new Object(), "L", "GET", "http://callee:80/", false);
+        String[] h = caller.outgoingHeaders(call);
+        caller.httpClientExit(call, 200, null, true);
+        caller.serverExit(scope, 200, null, null);
+        SpanRecord out = takeOne();
+        Tracer callee = tracer(10, true, 1);
+        callee.serverExit(callee.serverEnter("TOMCAT", "GET", "/in", "h:8080", "http", "10.0.0.1", h[1], h[3],
+                null, null, null), 200, null, null);
+        SpanRecord in = takeOne();
+        assertThat(in.traceId).isEqualTo(out.traceId);
+        assertThat(in.spanId).isEqualTo(out.events().get(0).nextSpanId);
+        assertThat(in.parentSpanId).isEqualTo(out.spanId);
+        assertThat(in.parentApplication).isEqualTo("app");
+        assertThat(in.parentServiceType).isEqualTo("TOMCAT");
     }
 
     @Test
