@@ -30,6 +30,15 @@ public final class Bridge {
                 parentApplication, parentServiceType, parentSpan);
     }
 
+    /**
+     * The text of the request bytes {@code bytes[start, end)} (a URI, a header value) that a server
+     * would decode with {@code charset}, from the agent's cache of such texts; null when the agent
+     * cannot tell (then the advice asks the server).
+     */
+    public static String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
+        return handler.cachedText(bytes, start, end, charset);
+    }
+
     public static String clientIpHeader() {
         return handler.clientIpHeader();
     }

@@ -27,6 +27,14 @@ public class BridgeHandler {
         return null;
     }
 
+    /**
+     * The text {@code charset} decodes from {@code bytes[start, end)}, the same String for the same
+     * bytes where possible; null when unsure (the caller then decodes them itself).
+     */
+    public String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
+        return null;
+    }
+
     /** The header whose first address is the client IP, or null to use the socket peer. */
     public String clientIpHeader() {
         return null;

@@ -25,6 +25,12 @@ final class FailingHandler extends BridgeHandler {
     }
 
     @Override
+    public String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
+        delegate.cachedText(bytes, start, end, charset);
+        throw failure("cachedText");
+    }
+
+    @Override
     public String clientIpHeader() {
         delegate.clientIpHeader();
         throw failure("clientIpHeader");

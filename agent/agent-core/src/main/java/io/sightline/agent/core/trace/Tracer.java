@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.agent.bridge.BridgeHandler;
 import io.sightline.agent.core.http.ResponseStatus;
+import io.sightline.agent.core.http.TextCache;
 import io.sightline.agent.core.http.UrlParts;
 import io.sightline.agent.core.http.UrlTargets;
 import io.sightline.agent.core.jdbc.BindList;
@@ -83,6 +84,8 @@ public final class Tracer extends BridgeHandler {
     private final UrlTargets urlTargets = new UrlTargets(1024);
     private final PoolGauges pools = new PoolGauges();
     private final ParentHeader parentHeader;
+    /** Texts of request URIs and Host headers, by their bytes. */
+    private final TextCache requestTexts = new TextCache(512);
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
         this.settings = settings;
@@ -159,12 +162,36 @@ public final class Tracer extends BridgeHandler {
         }
         Thread thread = Thread.currentThread();
         SpanRecord span = new SpanRecord(traceId, spanId, parentSpanId, sampled, micros, nanos,
-                serviceType, method, pathOnly(uri), firstAddress(clientIp), UrlParts.endpoint(host, scheme),
+                serviceType, method, pathOnly(uri), firstAddress(clientIp), endpoint(host, scheme),
                 parentApp, parentType, thread.getName(), settings.maxEvents);
         current.set(span);
         lineage.get().reset(null, null);
         stats.started(span, thread);
         return span;
+    }
+
+    /** The last Host header and scheme seen, with their endpoint: {host, scheme, endpoint}. */
+    private volatile String[] lastEndpoint = new String[3];
+
+    /**
+     * {@link UrlParts#endpoint}, remembered for the last Host header: a header without a port
+     * (the usual case behind port 80 or 443) would otherwise cost a concatenation per request.
+     */
+    private String endpoint(String host, String scheme) {
+        String[] last = lastEndpoint;
+        if (host != null && host.equals(last[0]) && scheme != null && scheme.equals(last[1])) {
+            return last[2];
+        }
+        String endpoint = UrlParts.endpoint(host, scheme);
+        if (host != null && scheme != null && endpoint != host) {
+            lastEndpoint = new String[] {host, scheme, endpoint};
+        }
+        return endpoint;
+    }
+
+    @Override
+    public String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
+        return requestTexts.text(bytes, start, end, charset);
     }
 
     @Override

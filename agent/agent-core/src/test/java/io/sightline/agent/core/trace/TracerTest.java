@@ -62,6 +62,26 @@ class TracerTest {
     }
 
     @Test
+    void theEndpointOfAHostHeaderWithoutPortIsWorkedOutOnceForRepeatedRequests() {
+        Tracer t = tracer(10, true, 1);
+        String[] endpoints = new String[4];
+        String[] hosts = {"Shop.example", "Shop.example", "other:81", "Shop.example"};
+        for (int i = 0; i < hosts.length; i++) {
+            t.serverExit(t.serverEnter("TOMCAT", "GET", "/", hosts[i], "https", "10.0.0.1", null, null, null, null,
+                    null), 200, null, null);
+            endpoints[i] = takeOne().endpoint;
+        }
+        assertThat(endpoints).containsExactly("shop.example:443", "shop.example:443", "other:81", "shop.example:443");
+        assertThat(endpoints[1]).isSameAs(endpoints[0]);
+        t.serverExit(t.serverEnter("TOMCAT", "GET", "/", "Shop.example", "http", "10.0.0.1", null, null, null, null,
+                null), 200, null, null);
+        assertThat(takeOne().endpoint).isEqualTo("shop.example:80"); // the scheme counts too
+        t.serverExit(t.serverEnter("TOMCAT", "GET", "/", null, "http", "10.0.0.1", null, null, null, null,
+                null), 200, null, null);
+        assertThat(takeOne().endpoint).isNull();
+    }
+
+    @Test
     void sampledOutUpstreamIsNotRecordedButPropagated() {
         Tracer t = tracer(10, true, 1);
         Object scope = enter(t, "/a", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
