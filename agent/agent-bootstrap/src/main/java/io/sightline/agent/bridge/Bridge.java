@@ -60,6 +60,12 @@ public final class Bridge {
         return handler.httpClientEnter(request, library, method, url, alreadySent);
     }
 
+    /** {@link #httpClientEnter(Object, String, String, String, boolean)} with the URL's object, not its text. */
+    public static Object httpClientEnter(Object request, String library, String method, java.net.URL url,
+                                         boolean alreadySent) {
+        return handler.httpClientEnter(request, library, method, url, alreadySent);
+    }
+
     public static String[] outgoingHeaders(Object scope) {
         return scope == null ? null : handler.outgoingHeaders(scope);
     }

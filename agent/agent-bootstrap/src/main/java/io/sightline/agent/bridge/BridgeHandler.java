@@ -63,6 +63,15 @@ public class BridgeHandler {
     }
 
     /**
+     * {@link #httpClientEnter(Object, String, String, String, boolean)} with the URL as an object,
+     * read only when the call is recorded: building its text (toExternalForm) costs the
+     * application's thread a few hundred bytes, for nothing when the call is nested.
+     */
+    public Object httpClientEnter(Object request, String library, String method, java.net.URL url, boolean alreadySent) {
+        return null;
+    }
+
+    /**
      * Headers to add to the outgoing request of {@code scope}, as name, value, name, value...;
      * null when none. Returns them once per request.
      */

@@ -55,6 +55,12 @@ final class FailingHandler extends BridgeHandler {
     }
 
     @Override
+    public Object httpClientEnter(Object request, String library, String method, java.net.URL url, boolean alreadySent) {
+        delegate.httpClientEnter(request, library, method, url, alreadySent);
+        throw failure("httpClientEnter");
+    }
+
+    @Override
     public String[] outgoingHeaders(Object scope) {
         delegate.outgoingHeaders(scope);
         throw failure("outgoingHeaders");

@@ -256,6 +256,16 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
+        return enterClientCall(request, library, method, url, alreadySent);
+    }
+
+    @Override
+    public Object httpClientEnter(Object request, String library, String method, java.net.URL url, boolean alreadySent) {
+        return enterClientCall(request, library, method, url, alreadySent);
+    }
+
+    /** {@code url}: its text, or a java.net.URL, which is only read when a new event is recorded. */
+    private Object enterClientCall(Object request, String library, String method, Object url, boolean alreadySent) {
         SpanRecord span = current.get();
         if (span == null || request == null || span.isFinished()) {
             return null; // nothing to record on a transaction that is over
@@ -276,7 +286,7 @@ public final class Tracer extends BridgeHandler {
         return call;
     }
 
-    private ClientCall startClientCall(SpanRecord span, String library, String method, String url, boolean alreadySent) {
+    private ClientCall startClientCall(SpanRecord span, String library, String method, Object url, boolean alreadySent) {
         long nextSpanId = Ids.newSpanId();
         EventRecord event = null;
         if (span.sampled) {
@@ -285,7 +295,7 @@ public final class Tracer extends BridgeHandler {
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
             event.api = httpApis.get(String.valueOf(library), method == null ? "GET" : method);
-            String[] target = urlTargets.of(url);
+            String[] target = url instanceof java.net.URL ? urlTargets.of((java.net.URL) url) : urlTargets.of((String) url);
             event.destination = target[0];
             event.argument = target[1];
             event.nextSpanId = nextSpanId;
