@@ -416,6 +416,11 @@ public final class Tracer extends BridgeHandler {
         Object[] binds;
         /** Positions bound so far (the highest index). */
         int bindCount;
+        /**
+         * True once an event holds {@link #binds} (handed over without a copy): the next bind or
+         * clear works on a copy, so the event keeps the values it ran with.
+         */
+        boolean bindsShared;
         boolean bindsCut;
         int batched;
         List<String> batchSql;
@@ -447,8 +452,10 @@ public final class Tracer extends BridgeHandler {
         // immutable values are kept as they are and become text on the sender's thread
         Object kept = BindValues.capture(value, settings.maxBindValueLength);
         synchronized (st) {
-            if (st.binds == null || st.binds.length < index) {
-                st.binds = Arrays.copyOf(st.binds == null ? NO_BINDS : st.binds, Math.max(index, 4));
+            if (st.binds == null || st.binds.length < index || st.bindsShared) {
+                int length = Math.max(index, st.binds == null ? 4 : st.binds.length);
+                st.binds = Arrays.copyOf(st.binds == null ? NO_BINDS : st.binds, Math.max(length, 4));
+                st.bindsShared = false;
             }
             st.bindCount = Math.max(st.bindCount, index);
             if (kept instanceof String && ((String) kept).length() > settings.maxBindValueLength) {
@@ -464,7 +471,10 @@ public final class Tracer extends BridgeHandler {
         StatementState st = statements.get(statement);
         if (st != null) {
             synchronized (st) {
-                if (st.binds != null) {
+                if (st.bindsShared) {
+                    st.binds = null; // an event holds them
+                    st.bindsShared = false;
+                } else if (st.binds != null) {
                     Arrays.fill(st.binds, null);
                 }
                 st.bindCount = 0;
@@ -599,7 +609,9 @@ public final class Tracer extends BridgeHandler {
         if (prepared && st != null && settings.bindValues && !batch) {
             synchronized (st) {
                 if (st.bindCount > 0) {
-                    e.bindValues = new BindList(Arrays.copyOf(st.binds, st.bindCount));
+                    // handed over as they are: the usual prepare, bind, execute, close copies nothing
+                    e.bindValues = new BindList(st.binds, st.bindCount);
+                    st.bindsShared = true;
                     e.truncated |= st.bindsCut;
                 }
             }

@@ -227,6 +227,35 @@ class TracerTest {
     }
 
     @Test
+    void eachExecutionKeepsTheValuesItRanWithWhateverTheStatementBindsOrClearsAfter() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:cow;DB_CLOSE_DELAY=-1")) {
+            c.createStatement().execute("create table if not exists t(id int, name varchar(20))");
+            PreparedStatement ps = c.prepareStatement("select * from t where id = ? and name = ?");
+            t.jdbcPrepared(ps, "select * from t where id = ? and name = ?");
+            Object scope = enter(t, "/a", null);
+            t.jdbcBind(ps, 1, 1);
+            t.jdbcBind(ps, 2, "a");
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcBind(ps, 1, 2); // the second name stays bound, as in JDBC
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcClearParameters(ps);
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcBind(ps, 3, "x"); // grows past the first array
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcBind(ps, 1, 4);
+            t.jdbcClearParameters(ps); // not shared: cleared in place
+            t.jdbcBind(ps, 2, "b");
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.serverExit(scope, 200, null, null);
+            List<EventRecord> events = takeOne().events();
+            assertThat(events).extracting(e -> e.bindValues).containsExactly(
+                    List.of("1", "a"), List.of("2", "a"), null, Arrays.asList(null, null, "x"), Arrays.asList(null, "b"));
+            ps.close();
+        }
+    }
+
+    @Test
     void jdbcAgainstRealH2() throws Exception {
         Tracer t = tracer(10, true, 1);
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:unit;DB_CLOSE_DELAY=-1")) {
