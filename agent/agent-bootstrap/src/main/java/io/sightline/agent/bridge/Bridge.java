@@ -24,10 +24,19 @@ public final class Bridge {
     }
 
     public static Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
-                                     String clientIp, String traceparent, String parentApplication,
+                                     String clientIp, String traceparent, String parent, String parentApplication,
                                      String parentServiceType, String parentSpan) {
-        return handler.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent,
+        return handler.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent, parent,
                 parentApplication, parentServiceType, parentSpan);
+    }
+
+    /**
+     * The text of the request bytes {@code bytes[start, end)} (a URI, a header value) that a server
+     * would decode with {@code charset}, from the agent's cache of such texts; null when the agent
+     * cannot tell (then the advice asks the server).
+     */
+    public static String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
+        return handler.cachedText(bytes, start, end, charset);
     }
 
     public static String clientIpHeader() {
@@ -47,6 +56,12 @@ public final class Bridge {
     }
 
     public static Object httpClientEnter(Object request, String library, String method, String url,
+                                         boolean alreadySent) {
+        return handler.httpClientEnter(request, library, method, url, alreadySent);
+    }
+
+    /** {@link #httpClientEnter(Object, String, String, String, boolean)} with the URL's object, not its text. */
+    public static Object httpClientEnter(Object request, String library, String method, java.net.URL url,
                                          boolean alreadySent) {
         return handler.httpClientEnter(request, library, method, url, alreadySent);
     }

@@ -15,12 +15,23 @@ public class BridgeHandler {
      *
      * @param host the Host header (host or host:port), used as the span's endpoint
      * @param scheme http or https, for the default port when the Host header has none
-     * @param parentSpan the sightline-parent-span header: the calling span's id when the caller
-     *                   runs a Sightline agent
+     * @param parent the sightline-parent header ({@code <span id>;<service type>;<application>}) of a
+     *               calling Sightline agent; when absent, the three headers older agents send instead:
+     * @param parentApplication sightline-parent-app
+     * @param parentServiceType sightline-parent-type
+     * @param parentSpan sightline-parent-span, the calling span's id
      */
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
-                              String clientIp, String traceparent, String parentApplication,
+                              String clientIp, String traceparent, String parent, String parentApplication,
                               String parentServiceType, String parentSpan) {
+        return null;
+    }
+
+    /**
+     * The text {@code charset} decodes from {@code bytes[start, end)}, the same String for the same
+     * bytes where possible; null when unsure (the caller then decodes them itself).
+     */
+    public String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
         return null;
     }
 
@@ -48,6 +59,15 @@ public class BridgeHandler {
      * @param alreadySent true when the request headers can no longer be changed
      */
     public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
+        return null;
+    }
+
+    /**
+     * {@link #httpClientEnter(Object, String, String, String, boolean)} with the URL as an object,
+     * read only when the call is recorded: building its text (toExternalForm) costs the
+     * application's thread a few hundred bytes, for nothing when the call is nested.
+     */
+    public Object httpClientEnter(Object request, String library, String method, java.net.URL url, boolean alreadySent) {
         return null;
     }
 

@@ -19,9 +19,15 @@ final class FailingHandler extends BridgeHandler {
     }
 
     @Override
-    public Object serverEnter(String serviceType, String method, String uri, String host, String scheme, String clientIp, String traceparent, String parentApplication, String parentServiceType, String parentSpan) {
-        delegate.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent, parentApplication, parentServiceType, parentSpan);
+    public Object serverEnter(String serviceType, String method, String uri, String host, String scheme, String clientIp, String traceparent, String parent, String parentApplication, String parentServiceType, String parentSpan) {
+        delegate.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent, parent, parentApplication, parentServiceType, parentSpan);
         throw failure("serverEnter");
+    }
+
+    @Override
+    public String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
+        delegate.cachedText(bytes, start, end, charset);
+        throw failure("cachedText");
     }
 
     @Override
@@ -44,6 +50,12 @@ final class FailingHandler extends BridgeHandler {
 
     @Override
     public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
+        delegate.httpClientEnter(request, library, method, url, alreadySent);
+        throw failure("httpClientEnter");
+    }
+
+    @Override
+    public Object httpClientEnter(Object request, String library, String method, java.net.URL url, boolean alreadySent) {
         delegate.httpClientEnter(request, library, method, url, alreadySent);
         throw failure("httpClientEnter");
     }

@@ -21,6 +21,18 @@ final class Downstream implements AutoCloseable {
             }
             return null;
         }
+
+        /** The trace headers received (traceparent, tracestate, sightline-*), by lowercase name, each with its values. */
+        Map<String, List<String>> traceHeaders() {
+            Map<String, List<String>> out = new java.util.TreeMap<>();
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                String name = e.getKey() == null ? "" : e.getKey().toLowerCase(java.util.Locale.ROOT);
+                if (name.equals("traceparent") || name.equals("tracestate") || name.startsWith("sightline")) {
+                    out.put(name, e.getValue());
+                }
+            }
+            return out;
+        }
     }
 
     final List<Received> received = new CopyOnWriteArrayList<>();

@@ -114,6 +114,39 @@ abstract class TomcatScenarios {
         assertThat(span.getUri()).isEqualTo("/hello");
     }
 
+    /** The span of the trace {@code traceId} after a GET /hello with these headers. */
+    Span spanOfCall(String traceId, Map<String, String> headers) throws Exception {
+        Http.get(base + "/hello", headers);
+        return collector.awaitSpans(1, s -> TraceIds.hex(s.getTraceId().toByteArray()).equals(traceId), WAIT).get(0);
+    }
+
+    @Test
+    void aSightlineCallerGivesItsSpanTypeAndApplicationInOneHeader() throws Exception {
+        Span span = spanOfCall("5bf92f3577b34da6a3ce929d0e0e4737", Map.of(
+                "traceparent", "00-5bf92f3577b34da6a3ce929d0e0e4737-00f067aa0ba902b8-01",
+                "sightline-parent", "0000000000000abc;TOMCAT;upstream"));
+        // the caller chose our span id (its call's next span id) and told us its own
+        assertThat(span.getSpanId()).isEqualTo(0x00f067aa0ba902b8L);
+        assertThat(span.getParentSpanId()).isEqualTo(0xabcL);
+        assertThat(span.getParentApplication()).isEqualTo("upstream");
+        assertThat(span.getParentServiceType()).isEqualTo("TOMCAT");
+        assertThat(span.getUri()).isEqualTo("/hello");
+    }
+
+    @Test
+    void theThreeHeadersOfOlderAgentsAreStillHonoured() throws Exception {
+        Span span = spanOfCall("6bf92f3577b34da6a3ce929d0e0e4738", Map.of(
+                "traceparent", "00-6bf92f3577b34da6a3ce929d0e0e4738-00f067aa0ba902b9-01",
+                "sightline-parent-app", "older",
+                "sightline-parent-type", "TOMCAT",
+                "sightline-parent-span", "0000000000000abd"));
+        assertThat(span.getSpanId()).isEqualTo(0x00f067aa0ba902b9L);
+        assertThat(span.getParentSpanId()).isEqualTo(0xabdL);
+        assertThat(span.getParentApplication()).isEqualTo("older");
+        assertThat(span.getParentServiceType()).isEqualTo("TOMCAT");
+        assertThat(span.getUri()).isEqualTo("/hello");
+    }
+
     @Test
     void startsANewTraceForAnInvalidTraceparent() throws Exception {
         Http.get(base + "/hello", Map.of("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",

@@ -55,7 +55,7 @@ public class SpanEncodeBench {
             tracer.jdbcPrepared(ps, "select name from items where id = ?");
             for (int i = 0; i < BATCH; i++) {
                 Object scope = tracer.serverEnter("TOMCAT", "GET", "/work", "127.0.0.1:8080", "http", "127.0.0.1",
-                        null, null, null, null);
+                        null, null, null, null, null);
                 for (int q = 0; q < 2; q++) {
                     tracer.jdbcBind(ps, 1, Integer.valueOf(i));
                     tracer.jdbcExit(tracer.jdbcEnter(ps, "executeQuery", null), null);

@@ -114,7 +114,7 @@ public class TracerHotPath {
 
     private Object enter() {
         return tracer.serverEnter("TOMCAT", "GET", "/work?id=" + (id++ & 63), "127.0.0.1:8080", "http",
-                "127.0.0.1", null, null, null, null);
+                "127.0.0.1", null, null, null, null, null);
     }
 
     private void jdbc() {

@@ -13,7 +13,7 @@ final class ConnectAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(@Advice.This HttpURLConnection connection, @Advice.FieldValue("connected") boolean connected) {
         Object scope = Bridge.httpClientEnter(connection, "HttpURLConnection", connection.getRequestMethod(),
-                String.valueOf(connection.getURL()), connected);
+                connection.getURL(), connected);
         String[] headers = Bridge.outgoingHeaders(scope);
         if (headers != null) {
             for (int i = 0; i + 1 < headers.length; i += 2) {

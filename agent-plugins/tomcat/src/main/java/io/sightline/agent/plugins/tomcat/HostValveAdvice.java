@@ -2,6 +2,8 @@ package io.sightline.agent.plugins.tomcat;
 
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
+import org.apache.tomcat.util.buf.ByteChunk;
+import org.apache.tomcat.util.buf.MessageBytes;
 
 import io.sightline.agent.bridge.Bridge;
 import net.bytebuddy.asm.Advice;
@@ -21,10 +23,38 @@ final class HostValveAdvice {
         if (ip == null) {
             ip = request.getRemoteAddr();
         }
-        Object scope = Bridge.serverEnter("TOMCAT", request.getMethod(), request.getRequestURI(),
-                request.getHeader("host"), request.getScheme(), ip, request.getHeader("traceparent"),
-                request.getHeader("sightline-parent-app"), request.getHeader("sightline-parent-type"),
-                request.getHeader("sightline-parent-span"));
+        String traceparent = request.getHeader("traceparent");
+        String parent = traceparent == null ? null : request.getHeader("sightline-parent");
+        // agents before sightline-parent sent its three fields as three headers
+        boolean older = traceparent != null && parent == null;
+        // The URI and Host header as the request's raw bytes, their text taken from the agent's
+        // cache: getRequestURI() and getHeader() decode the bytes into a new String (through a
+        // CharBuffer) unless the application asked first, on every request. Any other case
+        // (already a String, non-ASCII bytes) is left to Tomcat, as before.
+        org.apache.coyote.Request coyote = request.getCoyoteRequest();
+        MessageBytes raw = coyote.requestURI();
+        String uri = null;
+        if (raw.getType() == MessageBytes.T_BYTES) {
+            ByteChunk bytes = raw.getByteChunk();
+            uri = Bridge.cachedText(bytes.getBuffer(), bytes.getStart(), bytes.getEnd(), bytes.getCharset());
+        }
+        if (uri == null) {
+            uri = request.getRequestURI();
+        }
+        raw = coyote.getMimeHeaders().getValue("host");
+        String host = null;
+        if (raw != null && raw.getType() == MessageBytes.T_BYTES) {
+            ByteChunk bytes = raw.getByteChunk();
+            host = Bridge.cachedText(bytes.getBuffer(), bytes.getStart(), bytes.getEnd(), bytes.getCharset());
+        }
+        if (host == null && raw != null) {
+            host = request.getHeader("host");
+        }
+        Object scope = Bridge.serverEnter("TOMCAT", request.getMethod(), uri,
+                host, request.getScheme(), ip, traceparent, parent,
+                older ? request.getHeader("sightline-parent-app") : null,
+                older ? request.getHeader("sightline-parent-type") : null,
+                older ? request.getHeader("sightline-parent-span") : null);
         if (scope != null) {
             request.setNote("io.sightline.agent.span", scope);
         }

@@ -60,6 +60,7 @@ public final class TomcatPlugin implements InstrumentationPlugin {
     /** Members of Tomcat's request and response the advice uses (all present in Tomcat 9, 10.1 and 11). */
     static final Requirements REQUIREMENTS = Requirements.create()
             .type(REQUEST)
+            .method("getCoyoteRequest")
             .method("getNote", "java.lang.String")
             .method("setNote", "java.lang.String", "java.lang.Object")
             .method("getMethod")
@@ -72,7 +73,21 @@ public final class TomcatPlugin implements InstrumentationPlugin {
             .method("removeNote", "java.lang.String")
             .method("getResponse")
             .type(RESPONSE)
-            .method("getStatus");
+            .method("getStatus")
+            // the raw bytes of the URI and Host header
+            .type("org.apache.coyote.Request")
+            .method("requestURI")
+            .method("getMimeHeaders")
+            .type("org.apache.tomcat.util.http.MimeHeaders")
+            .method("getValue", "java.lang.String")
+            .type("org.apache.tomcat.util.buf.MessageBytes")
+            .method("getType")
+            .method("getByteChunk")
+            .type("org.apache.tomcat.util.buf.ByteChunk")
+            .method("getBuffer")
+            .method("getStart")
+            .method("getEnd")
+            .method("getCharset");
 
     static final class HostValveInstrumentation implements TypeInstrumentation {
 

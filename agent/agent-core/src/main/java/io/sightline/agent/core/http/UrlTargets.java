@@ -1,5 +1,7 @@
 package io.sightline.agent.core.http;
 
+import java.net.URL;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,5 +48,55 @@ public final class UrlTargets {
     /** URLs remembered. */
     public int size() {
         return byUrl.size();
+    }
+
+    /** Targets by scheme, host, port and path, direct-mapped: a slot holds the last one stored there. */
+    private final ByParts[] byParts = new ByParts[256];
+
+    /** What {@link #of(URL)} remembers: the parts it was asked about and their answer. */
+    private static final class ByParts {
+        final String protocol;
+        final String host;
+        final int port;
+        final String path;
+        final String[] target;
+
+        ByParts(String protocol, String host, int port, String path, String[] target) {
+            this.protocol = protocol;
+            this.host = host;
+            this.port = port;
+            this.path = path;
+            this.target = target;
+        }
+    }
+
+    /**
+     * {@link #of(String)} for a URL object, the same answer as for its text, from its parts: no
+     * text of the URL is built (toExternalForm), and URLs differing only by their query or
+     * credentials share one entry.
+     */
+    public String[] of(URL url) {
+        if (url == null) {
+            return NONE;
+        }
+        String protocol = url.getProtocol();
+        String host = url.getHost();
+        int port = url.getPort();
+        String path = url.getPath();
+        if (protocol == null || host == null || host.isEmpty() || path == null) {
+            return of(url.toExternalForm()); // nothing we know how to shorten; the text decides
+        }
+        int h = ((protocol.hashCode() * 31 + host.hashCode()) * 31 + port) * 31 + path.hashCode();
+        int slot = (h ^ (h >>> 16)) & (byParts.length - 1);
+        ByParts known = byParts[slot];
+        if (known != null && known.port == port && known.host.equals(host) && known.path.equals(path)
+                && known.protocol.equals(protocol)) {
+            return known.target;
+        }
+        String scheme = protocol.toLowerCase(Locale.ROOT);
+        String destination = host.toLowerCase(Locale.ROOT) + ":" + (port < 0 ? UrlParts.defaultPort(scheme) : port);
+        String[] target = {destination, scheme + "://" + destination + (path.isEmpty() ? "/" : path)};
+        byParts[slot] = new ByParts(protocol, host, port, path, target); // racy: an entry is immutable
+        return target;
     }
 }

@@ -11,14 +11,27 @@ import java.util.RandomAccess;
  */
 public final class BindList extends AbstractList<String> implements RandomAccess {
     private final Object[] values;
+    private final int size;
 
     /** Takes {@code values} over: the caller must not keep or change the array. */
     public BindList(Object[] values) {
+        this(values, values.length);
+    }
+
+    /**
+     * The first {@code size} of {@code values}, taken over: the caller must not change them any
+     * more (a statement that binds again copies its array first).
+     */
+    public BindList(Object[] values, int size) {
         this.values = values;
+        this.size = Math.min(size, values.length);
     }
 
     @Override
     public String get(int index) {
+        if (index >= size) {
+            throw new IndexOutOfBoundsException("index " + index + ", size " + size);
+        }
         Object v = values[index];
         if (v == null || v instanceof String) {
             return (String) v;
@@ -30,6 +43,6 @@ public final class BindList extends AbstractList<String> implements RandomAccess
 
     @Override
     public int size() {
-        return values.length;
+        return size;
     }
 }

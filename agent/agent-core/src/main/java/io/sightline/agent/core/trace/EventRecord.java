@@ -4,15 +4,19 @@ import java.util.List;
 
 /** One timed call inside a span, as recorded on the application's threads. */
 public final class EventRecord {
-    /** Order in the span's call tree (depth first, siblings by start); set when the span finishes. */
+    /**
+     * Order in the span's call tree (depth first, siblings by start), set when the span's events
+     * are ordered; until then, the order in which events were begun (0, 1, ...), which breaks ties
+     * between siblings started in the same nanosecond.
+     */
     public int sequence;
     /** Depth below the span's entry row (1 = called by the entry); set when the span finishes. */
     public int depth;
     final long startNanos;
     /** The row this call ran under; null for the span's entry row. */
     final EventRecord parent;
-    /** Order in which events were begun, to break ties between siblings started in the same nanosecond. */
-    final int begun;
+    /** The event begun after this one in the same span (the span keeps them as a chain, not in a list). */
+    EventRecord nextBegun;
     boolean ended;
     public int startOffset;
     public int elapsed;
@@ -34,7 +38,7 @@ public final class EventRecord {
     transient EventRecord outer;
 
     EventRecord(int begun, EventRecord parent, long startNanos) {
-        this.begun = begun;
+        this.sequence = begun;
         this.parent = parent;
         this.startNanos = startNanos;
     }

@@ -21,7 +21,7 @@ public final class SpanRecord {
             if (d != 0) {
                 return d < 0 ? -1 : 1;
             }
-            return a.begun < b.begun ? -1 : a.begun == b.begun ? 0 : 1;
+            return a.sequence < b.sequence ? -1 : a.sequence == b.sequence ? 0 : 1; // the order begun, still
         }
     };
 
@@ -49,15 +49,20 @@ public final class SpanRecord {
     public ExceptionRecord exception;
     public int elapsed;
 
-    /** Events begun so far, in the order they began (until they are put in call-tree order). */
-    private final List<EventRecord> begun = new ArrayList<EventRecord>();
+    /**
+     * Events begun so far, in the order they began, chained through {@link EventRecord#nextBegun}
+     * (no list and array per span); dropped once they are put in call-tree order.
+     */
+    private EventRecord firstBegun;
+    private EventRecord lastBegun;
+    private int begunCount;
     /** The recorded events in call-tree order, once finished. */
     private List<EventRecord> events = java.util.Collections.emptyList(); // made by the first reader
     private int droppedEvents;
     private boolean finished;
     /** Whether {@link #events} holds the call-tree order yet (worked out on first read). */
     private boolean ordered;
-    private String spanIdHex;
+    private String parentHeader;
 
     public SpanRecord(byte[] traceId, long spanId, long parentSpanId, boolean sampled, long startMicrosEpoch,
                       long startNanos, String serviceType, String method, String uri, String clientIp, String endpoint,
@@ -88,13 +93,18 @@ public final class SpanRecord {
         if (finished) {
             return null;
         }
-        if (begun.size() >= maxEvents) {
+        if (begunCount >= maxEvents) {
             droppedEvents++;
             return null;
         }
-        EventRecord e = new EventRecord(begun.size(), parent, nowNanos);
+        EventRecord e = new EventRecord(begunCount++, parent, nowNanos);
         e.startOffset = (int) Math.max(0, (nowNanos - startNanos) / 1_000_000L);
-        begun.add(e);
+        if (lastBegun == null) {
+            firstBegun = e;
+        } else {
+            lastBegun.nextBegun = e;
+        }
+        lastBegun = e;
         return e;
     }
 
@@ -122,8 +132,7 @@ public final class SpanRecord {
         }
         finished = true;
         elapsed = (int) Math.max(0, (nowNanos - startNanos) / 1_000_000L);
-        for (int i = 0, n = begun.size(); i < n; i++) {
-            EventRecord e = begun.get(i);
+        for (EventRecord e = firstBegun; e != null; e = e.nextBegun) {
             if (!e.ended && ServiceTypes.ASYNC.equals(e.serviceType)) {
                 e.elapsed = (int) Math.max(0, (nowNanos - e.startNanos) / 1_000_000L);
                 e.ended = true;
@@ -135,8 +144,8 @@ public final class SpanRecord {
     /** Puts the ended events of a finished span in call-tree order, numbered, into {@link #events}. */
     private void orderEvents() {
         Map<EventRecord, List<EventRecord>> children = null;
-        List<EventRecord> top = new ArrayList<EventRecord>(begun.size());
-        for (EventRecord e : begun) {
+        List<EventRecord> top = new ArrayList<EventRecord>(begunCount);
+        for (EventRecord e = firstBegun; e != null; e = e.nextBegun) {
             if (!e.ended) {
                 continue;
             }
@@ -158,9 +167,14 @@ public final class SpanRecord {
                 c.add(e);
             }
         }
-        events = new ArrayList<EventRecord>(begun.size());
+        events = new ArrayList<EventRecord>(begunCount);
         order(top, 1, children);
-        begun.clear();
+        for (EventRecord e = firstBegun, next; e != null; e = next) {
+            next = e.nextBegun;
+            e.nextBegun = null; // the sender keeps the events: they no longer hold each other
+        }
+        firstBegun = null;
+        lastBegun = null;
         ordered = true;
     }
 
@@ -193,12 +207,12 @@ public final class SpanRecord {
         return droppedEvents;
     }
 
-    /** The span id as 16 hex characters, built once (every outgoing call sends it). */
-    public String spanIdHex() {
-        String h = spanIdHex;
+    /** This span's sightline-parent header value, built once (every outgoing call sends it). */
+    String parentHeader(ParentHeader format) {
+        String h = parentHeader;
         if (h == null) {
-            h = io.sightline.protocol.TraceIds.spanIdHex(spanId);
-            spanIdHex = h;
+            h = format.value(spanId);
+            parentHeader = h; // a race builds the same text twice, harmlessly
         }
         return h;
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.agent.bridge.BridgeHandler;
 import io.sightline.agent.core.http.ResponseStatus;
+import io.sightline.agent.core.http.TextCache;
 import io.sightline.agent.core.http.UrlParts;
 import io.sightline.agent.core.http.UrlTargets;
 import io.sightline.agent.core.jdbc.BindList;
@@ -43,12 +44,6 @@ public final class Tracer extends BridgeHandler {
     /** Rows of a PreparedStatement batch whose bind values are kept, and their values at most. */
     static final int MAX_BATCH_ROWS = 10;
     static final int MAX_BATCH_VALUES = 200;
-    /**
-     * Sent beside traceparent: the calling span's id. With it, a Sightline callee takes
-     * traceparent's parent id (the caller event's next_span_id) as its own span id, so the call
-     * tree joins the callee under the calling event; W3C callers don't send it.
-     */
-    public static final String PARENT_SPAN_HEADER = "sightline-parent-span";
 
     private final Settings settings;
     private final Backlog<SpanRecord> backlog;
@@ -88,9 +83,13 @@ public final class Tracer extends BridgeHandler {
     private final JoinedNames httpApis = new JoinedNames(" ", 512);
     private final UrlTargets urlTargets = new UrlTargets(1024);
     private final PoolGauges pools = new PoolGauges();
+    private final ParentHeader parentHeader;
+    /** Texts of request URIs and Host headers, by their bytes. */
+    private final TextCache requestTexts = new TextCache(512);
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
         this.settings = settings;
+        this.parentHeader = new ParentHeader(settings.serviceType, settings.applicationName);
         this.backlog = backlog;
         this.stats = stats;
         this.sampler = new Sampler(settings.samplingRate, settings.samplingMaxPerSecond);
@@ -118,7 +117,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
-                              String clientIp, String traceparent, String parentApplication,
+                              String clientIp, String traceparent, String sightlineParent, String parentApplication,
                               String parentServiceType, String parentSpan) {
         if (current.get() != null) {
             return null; // already in a transaction on this thread (a nested container entry)
@@ -135,8 +134,17 @@ public final class Tracer extends BridgeHandler {
         if (parent != null) {
             traceId = parent.traceId;
             sampled = parent.sampled;
-            parentApp = emptyToNull(parentApplication);
-            long callerSpan = parentApp == null || parentSpan == null ? 0 : TraceIds.parseSpanId(parentSpan, 0);
+            long callerSpan;
+            if (sightlineParent != null) {
+                parentApp = ParentHeader.application(sightlineParent);
+                callerSpan = parentApp == null ? 0 : ParentHeader.span(sightlineParent);
+                parentType = parentApp == null ? null : ParentHeader.serviceType(sightlineParent);
+            } else {
+                // an agent from before sightline-parent: the same three fields, one header each
+                parentApp = emptyToNull(parentApplication);
+                callerSpan = parentApp == null || parentSpan == null ? 0 : TraceIds.parseSpanId(parentSpan, 0);
+                parentType = parentApp == null ? null : emptyToNull(parentServiceType);
+            }
             if (callerSpan != 0) {
                 // a Sightline caller chose our span id (its event's next_span_id) and told us its own
                 spanId = parent.spanId;
@@ -146,7 +154,6 @@ public final class Tracer extends BridgeHandler {
                 spanId = Ids.newSpanId();
                 parentSpanId = parent.spanId;
             }
-            parentType = parentApp == null ? null : emptyToNull(parentServiceType);
         } else {
             traceId = Ids.newTraceId();
             spanId = Ids.newSpanId();
@@ -155,12 +162,36 @@ public final class Tracer extends BridgeHandler {
         }
         Thread thread = Thread.currentThread();
         SpanRecord span = new SpanRecord(traceId, spanId, parentSpanId, sampled, micros, nanos,
-                serviceType, method, pathOnly(uri), firstAddress(clientIp), UrlParts.endpoint(host, scheme),
+                serviceType, method, pathOnly(uri), firstAddress(clientIp), endpoint(host, scheme),
                 parentApp, parentType, thread.getName(), settings.maxEvents);
         current.set(span);
         lineage.get().reset(null, null);
         stats.started(span, thread);
         return span;
+    }
+
+    /** The last Host header and scheme seen, with their endpoint: {host, scheme, endpoint}. */
+    private volatile String[] lastEndpoint = new String[3];
+
+    /**
+     * {@link UrlParts#endpoint}, remembered for the last Host header: a header without a port
+     * (the usual case behind port 80 or 443) would otherwise cost a concatenation per request.
+     */
+    private String endpoint(String host, String scheme) {
+        String[] last = lastEndpoint;
+        if (host != null && host.equals(last[0]) && scheme != null && scheme.equals(last[1])) {
+            return last[2];
+        }
+        String endpoint = UrlParts.endpoint(host, scheme);
+        if (host != null && scheme != null && endpoint != host) {
+            lastEndpoint = new String[] {host, scheme, endpoint};
+        }
+        return endpoint;
+    }
+
+    @Override
+    public String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
+        return requestTexts.text(bytes, start, end, charset);
     }
 
     @Override
@@ -225,6 +256,16 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
+        return enterClientCall(request, library, method, url, alreadySent);
+    }
+
+    @Override
+    public Object httpClientEnter(Object request, String library, String method, java.net.URL url, boolean alreadySent) {
+        return enterClientCall(request, library, method, url, alreadySent);
+    }
+
+    /** {@code url}: its text, or a java.net.URL, which is only read when a new event is recorded. */
+    private Object enterClientCall(Object request, String library, String method, Object url, boolean alreadySent) {
         SpanRecord span = current.get();
         if (span == null || request == null || span.isFinished()) {
             return null; // nothing to record on a transaction that is over
@@ -245,7 +286,7 @@ public final class Tracer extends BridgeHandler {
         return call;
     }
 
-    private ClientCall startClientCall(SpanRecord span, String library, String method, String url, boolean alreadySent) {
+    private ClientCall startClientCall(SpanRecord span, String library, String method, Object url, boolean alreadySent) {
         long nextSpanId = Ids.newSpanId();
         EventRecord event = null;
         if (span.sampled) {
@@ -254,7 +295,7 @@ public final class Tracer extends BridgeHandler {
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
             event.api = httpApis.get(String.valueOf(library), method == null ? "GET" : method);
-            String[] target = urlTargets.of(url);
+            String[] target = url instanceof java.net.URL ? urlTargets.of((java.net.URL) url) : urlTargets.of((String) url);
             event.destination = target[0];
             event.argument = target[1];
             event.nextSpanId = nextSpanId;
@@ -262,9 +303,7 @@ public final class Tracer extends BridgeHandler {
         }
         String[] headers = alreadySent ? null : new String[] {
                 Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
-                Protocol.PARENT_APPLICATION_HEADER, settings.applicationName,
-                Protocol.PARENT_SERVICE_TYPE_HEADER, settings.serviceType,
-                PARENT_SPAN_HEADER, span.spanIdHex()};
+                Protocol.PARENT_HEADER, span.parentHeader(parentHeader)};
         if (event != null && headers == null) {
             event.nextSpanId = 0; // nothing went downstream
         }
@@ -377,6 +416,11 @@ public final class Tracer extends BridgeHandler {
         Object[] binds;
         /** Positions bound so far (the highest index). */
         int bindCount;
+        /**
+         * True once an event holds {@link #binds} (handed over without a copy): the next bind or
+         * clear works on a copy, so the event keeps the values it ran with.
+         */
+        boolean bindsShared;
         boolean bindsCut;
         int batched;
         List<String> batchSql;
@@ -408,8 +452,10 @@ public final class Tracer extends BridgeHandler {
         // immutable values are kept as they are and become text on the sender's thread
         Object kept = BindValues.capture(value, settings.maxBindValueLength);
         synchronized (st) {
-            if (st.binds == null || st.binds.length < index) {
-                st.binds = Arrays.copyOf(st.binds == null ? NO_BINDS : st.binds, Math.max(index, 4));
+            if (st.binds == null || st.binds.length < index || st.bindsShared) {
+                int length = Math.max(index, st.binds == null ? 4 : st.binds.length);
+                st.binds = Arrays.copyOf(st.binds == null ? NO_BINDS : st.binds, Math.max(length, 4));
+                st.bindsShared = false;
             }
             st.bindCount = Math.max(st.bindCount, index);
             if (kept instanceof String && ((String) kept).length() > settings.maxBindValueLength) {
@@ -425,7 +471,10 @@ public final class Tracer extends BridgeHandler {
         StatementState st = statements.get(statement);
         if (st != null) {
             synchronized (st) {
-                if (st.binds != null) {
+                if (st.bindsShared) {
+                    st.binds = null; // an event holds them
+                    st.bindsShared = false;
+                } else if (st.binds != null) {
                     Arrays.fill(st.binds, null);
                 }
                 st.bindCount = 0;
@@ -560,7 +609,9 @@ public final class Tracer extends BridgeHandler {
         if (prepared && st != null && settings.bindValues && !batch) {
             synchronized (st) {
                 if (st.bindCount > 0) {
-                    e.bindValues = new BindList(Arrays.copyOf(st.binds, st.bindCount));
+                    // handed over as they are: the usual prepare, bind, execute, close copies nothing
+                    e.bindValues = new BindList(st.binds, st.bindCount);
+                    st.bindsShared = true;
                     e.truncated |= st.bindsCut;
                 }
             }

@@ -2,107 +2,183 @@ package io.sightline.agent.core.util;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A concurrent map from objects we do not own (statements, connections, HTTP requests) to our
  * state about them, compared by identity and held weakly: an entry goes when its key is
  * collected, so the agent can't keep an application's objects alive. Used where a field cannot
  * be added to the class (JDK classes, classes already loaded).
+ *
+ * <p>Written for the application's threads, which use it several times per request: an entry is
+ * one object (the weak reference itself holds the value and the chain), and a lookup allocates
+ * nothing (a ConcurrentHashMap of weak keys cost a key, a node and, for each lookup, a probe
+ * key). Reads take no lock; writes lock one of {@value #SEGMENTS} segments. A segment grows by
+ * copying its entries into a new table, so a reader walking the old one still sees whole chains.
  */
 public final class WeakIdentityMap<K, V> {
-    private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<Object, V>();
-    private final ReferenceQueue<K> queue = new ReferenceQueue<K>();
+    private static final int SEGMENTS = 16;
+    private static final int SEGMENT_SHIFT = 28; // the top 4 bits of the spread hash pick the segment
+
+    private final Segment[] segments = new Segment[SEGMENTS];
+    private final ReferenceQueue<Object> queue = new ReferenceQueue<Object>();
+    private final AtomicInteger size = new AtomicInteger();
     private final int maxSize;
 
     /** @param maxSize entries beyond this are refused (a safety net if keys never die) */
     public WeakIdentityMap(int maxSize) {
         this.maxSize = maxSize;
+        for (int i = 0; i < SEGMENTS; i++) {
+            segments[i] = new Segment();
+        }
     }
 
+    @SuppressWarnings("unchecked")
     public V get(K key) {
-        return map.get(new Lookup(key));
+        if (key == null) {
+            return null;
+        }
+        int h = hash(key);
+        Entry e = segmentOf(h).find(key, h);
+        return e == null ? null : (V) e.value;
     }
 
-    /** Puts unless the map is full; returns false when refused. */
+    /** Puts (replacing the value of a key already there) unless the map is full; returns false when refused. */
     public boolean put(K key, V value) {
-        expunge();
-        if (map.size() >= maxSize) {
+        if (key == null) {
             return false;
         }
-        map.put(new WeakKey<K>(key, queue), value);
-        return true;
+        expunge();
+        int h = hash(key);
+        return segmentOf(h).put(key, h, value, this);
     }
 
+    @SuppressWarnings("unchecked")
     public V remove(K key) {
-        return map.remove(new Lookup(key));
+        if (key == null) {
+            return null;
+        }
+        int h = hash(key);
+        Entry e = segmentOf(h).remove(key, h, null, this);
+        return e == null ? null : (V) e.value;
     }
 
     public int size() {
         expunge();
-        return map.size();
+        return size.get();
     }
 
     private void expunge() {
         Object ref;
         while ((ref = queue.poll()) != null) {
-            map.remove(ref);
+            Entry e = (Entry) ref;
+            segmentOf(e.hash).remove(null, e.hash, e, this);
         }
     }
 
-    private static final class WeakKey<K> extends WeakReference<K> {
-        private final int hash;
+    private static int hash(Object key) {
+        int h = System.identityHashCode(key);
+        return h ^ (h >>> 16) ^ (h << 7); // identity hashes can be poor in the high bits
+    }
 
-        WeakKey(K key, ReferenceQueue<K> queue) {
+    private Segment segmentOf(int hash) {
+        return segments[hash >>> SEGMENT_SHIFT];
+    }
+
+    /** A weak key with its value and the next entry of its bucket. */
+    private static final class Entry extends WeakReference<Object> {
+        final int hash;
+        volatile Object value;
+        volatile Entry next;
+
+        Entry(Object key, int hash, Object value, Entry next, ReferenceQueue<Object> queue) {
             super(key, queue);
-            hash = System.identityHashCode(key);
+            this.hash = hash;
+            this.value = value;
+            this.next = next;
+        }
+    }
+
+    private static final class Segment {
+        private volatile AtomicReferenceArray<Entry> table = new AtomicReferenceArray<Entry>(8);
+        /** Entries in this segment, for growing; guarded by this. */
+        private int count;
+
+        Entry find(Object key, int h) {
+            AtomicReferenceArray<Entry> t = table;
+            for (Entry e = t.get(h & (t.length() - 1)); e != null; e = e.next) {
+                if (e.hash == h && e.get() == key) {
+                    return e;
+                }
+            }
+            return null;
         }
 
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (o == this) {
+        synchronized boolean put(Object key, int h, Object value, WeakIdentityMap<?, ?> map) {
+            Entry known = find(key, h);
+            if (known != null) {
+                known.value = value;
                 return true;
             }
-            Object mine = get();
-            if (mine == null) {
+            if (map.size.get() >= map.maxSize) {
                 return false;
             }
-            if (o instanceof WeakKey) {
-                return ((WeakKey<?>) o).get() == mine;
+            AtomicReferenceArray<Entry> t = table;
+            if (count >= t.length() * 3 / 4) {
+                t = grow(t, map);
             }
-            return o instanceof Lookup && ((Lookup) o).key == mine;
-        }
-    }
-
-    /** A strong key for lookups, equal to the weak key of the same object. */
-    private static final class Lookup {
-        final Object key;
-        final int hash;
-
-        Lookup(Object key) {
-            this.key = key;
-            this.hash = System.identityHashCode(key);
+            int i = h & (t.length() - 1);
+            t.set(i, new Entry(key, h, value, t.get(i), map.queue));
+            count++;
+            map.size.incrementAndGet();
+            return true;
         }
 
-        @Override
-        public int hashCode() {
-            return hash;
+        /** Removes the entry of {@code key}, or {@code entry} itself (an expunged reference); returns it. */
+        synchronized Entry remove(Object key, int h, Entry entry, WeakIdentityMap<?, ?> map) {
+            AtomicReferenceArray<Entry> t = table;
+            int i = h & (t.length() - 1);
+            Entry prev = null;
+            for (Entry e = t.get(i); e != null; prev = e, e = e.next) {
+                if (entry != null ? e == entry : e.hash == h && e.get() == key) {
+                    // readers standing on e still find its successors: e.next is left as it is
+                    if (prev == null) {
+                        t.set(i, e.next);
+                    } else {
+                        prev.next = e.next;
+                    }
+                    count--;
+                    map.size.decrementAndGet();
+                    return e;
+                }
+            }
+            return null;
         }
 
-        @Override
-        public boolean equals(Object o) {
-            if (o == this) {
-                return true;
+        /**
+         * A table twice as large holding copies of the live entries: the old table and its chains
+         * stay untouched for readers still walking them. Entries whose key is gone are dropped
+         * here (their references, no longer in any table, are ignored when they come off the queue).
+         */
+        private AtomicReferenceArray<Entry> grow(AtomicReferenceArray<Entry> old, WeakIdentityMap<?, ?> map) {
+            AtomicReferenceArray<Entry> t = new AtomicReferenceArray<Entry>(old.length() * 2);
+            int live = 0;
+            for (int b = 0; b < old.length(); b++) {
+                for (Entry e = old.get(b); e != null; e = e.next) {
+                    Object key = e.get();
+                    if (key == null) {
+                        continue;
+                    }
+                    int i = e.hash & (t.length() - 1);
+                    t.set(i, new Entry(key, e.hash, e.value, t.get(i), map.queue));
+                    live++;
+                }
             }
-            if (o instanceof WeakKey) {
-                return ((WeakKey<?>) o).get() == key;
-            }
-            return o instanceof Lookup && ((Lookup) o).key == key;
+            map.size.addAndGet(live - count);
+            count = live;
+            table = t;
+            return t;
         }
     }
 }

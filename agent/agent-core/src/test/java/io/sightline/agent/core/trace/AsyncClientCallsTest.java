@@ -31,7 +31,7 @@ class AsyncClientCallsTest {
     }
 
     Object enter(Tracer t) {
-        return t.serverEnter("TOMCAT", "GET", "/a", "h:8080", "http", "10.0.0.1", null, null, null, null);
+        return t.serverEnter("TOMCAT", "GET", "/a", "h:8080", "http", "10.0.0.1", null, null, null, null, null);
     }
 
     SpanRecord takeOne() {

@@ -32,7 +32,7 @@ class TracerTest {
 
     Object enter(Tracer t, String uri, String traceparent) {
         return t.serverEnter("TOMCAT", "GET", uri + "?q=1", "h:8080", "http", "10.0.0.9, 10.0.0.1", traceparent,
-                "caller", "TOMCAT", null);
+                null, "caller", "TOMCAT", null);
     }
 
     SpanRecord takeOne() {
@@ -59,6 +59,26 @@ class TracerTest {
         assertThat(s.error).isFalse();
         assertThat(stats.activeCount()).isZero();
         assertThat(t.currentSpan()).isNull();
+    }
+
+    @Test
+    void theEndpointOfAHostHeaderWithoutPortIsWorkedOutOnceForRepeatedRequests() {
+        Tracer t = tracer(10, true, 1);
+        String[] endpoints = new String[4];
+        String[] hosts = {"Shop.example", "Shop.example", "other:81", "Shop.example"};
+        for (int i = 0; i < hosts.length; i++) {
+            t.serverExit(t.serverEnter("TOMCAT", "GET", "/", hosts[i], "https", "10.0.0.1", null, null, null, null,
+                    null), 200, null, null);
+            endpoints[i] = takeOne().endpoint;
+        }
+        assertThat(endpoints).containsExactly("shop.example:443", "shop.example:443", "other:81", "shop.example:443");
+        assertThat(endpoints[1]).isSameAs(endpoints[0]);
+        t.serverExit(t.serverEnter("TOMCAT", "GET", "/", "Shop.example", "http", "10.0.0.1", null, null, null, null,
+                null), 200, null, null);
+        assertThat(takeOne().endpoint).isEqualTo("shop.example:80"); // the scheme counts too
+        t.serverExit(t.serverEnter("TOMCAT", "GET", "/", null, "http", "10.0.0.1", null, null, null, null,
+                null), 200, null, null);
+        assertThat(takeOne().endpoint).isNull();
     }
 
     @Test
@@ -109,8 +129,74 @@ class TracerTest {
         assertThat(e.status).isEqualTo(201);
         assertThat(headers).containsExactly("traceparent",
                 "00-" + TraceIds.hex(s.traceId) + "-" + TraceIds.spanIdHex(e.nextSpanId) + "-01",
-                "sightline-parent-app", "app", "sightline-parent-type", "TOMCAT",
-                "sightline-parent-span", TraceIds.spanIdHex(s.spanId));
+                "sightline-parent", TraceIds.spanIdHex(s.spanId) + ";TOMCAT;app");
+    }
+
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    SpanRecord spanFor(String sightlineParent, String oldApp, String oldType, String oldSpan) {
+        Tracer t = tracer(10, true, 1);
+        t.serverExit(t.serverEnter("TOMCAT", "GET", "/in", "h:8080", "http", "10.0.0.1", TRACEPARENT,
+                sightlineParent, oldApp, oldType, oldSpan), 200, null, null);
+        return takeOne();
+    }
+
+    @Test
+    void aSightlineCallerNamesItsSpanTypeAndApplicationInOneHeader() {
+        SpanRecord s = spanFor("00000000000000a1;TOMCAT;caller;with;semicolons", null, null, null);
+        assertThat(TraceIds.hex(s.traceId)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(s.spanId).isEqualTo(0x00f067aa0ba902b7L); // the id the caller gave its call's next span
+        assertThat(s.parentSpanId).isEqualTo(0xa1L);
+        assertThat(s.parentServiceType).isEqualTo("TOMCAT");
+        assertThat(s.parentApplication).isEqualTo("caller;with;semicolons");
+    }
+
+    @Test
+    void theThreeHeadersOfOlderAgentsAreStillHonoured() {
+        SpanRecord s = spanFor(null, "old", "TOMCAT", "00000000000000a2");
+        assertThat(s.spanId).isEqualTo(0x00f067aa0ba902b7L);
+        assertThat(s.parentSpanId).isEqualTo(0xa2L);
+        assertThat(s.parentServiceType).isEqualTo("TOMCAT");
+        assertThat(s.parentApplication).isEqualTo("old");
+    }
+
+    @Test
+    void aSightlineParentWithoutAValidSpanIsAW3cCallerAndAMalformedOneIsIgnored() {
+        SpanRecord s = spanFor("nothex;TOMCAT;caller", null, null, null);
+        assertThat(s.spanId).isNotIn(0L, 0x00f067aa0ba902b7L); // a new id: traceparent's is the caller's span
+        assertThat(s.parentSpanId).isEqualTo(0x00f067aa0ba902b7L);
+        assertThat(s.parentApplication).isEqualTo("caller");
+        assertThat(s.parentServiceType).isEqualTo("TOMCAT");
+        for (String bad : new String[] {"00000000000000a1", "00000000000000a1;TOMCAT", "00000000000000a1;TOMCAT;", ""}) {
+            s = spanFor(bad, "ignored", "TOMCAT", "00000000000000a3"); // the new header wins, even malformed
+            assertThat(s.parentSpanId).as(bad).isEqualTo(0x00f067aa0ba902b7L);
+            assertThat(s.parentApplication).as(bad).isNull();
+            assertThat(s.parentServiceType).as(bad).isNull();
+        }
+        s = spanFor("00000000000000a1;;caller", null, null, null);
+        assertThat(s.parentSpanId).isEqualTo(0xa1L);
+        assertThat(s.parentApplication).isEqualTo("caller");
+        assertThat(s.parentServiceType).isNull();
+    }
+
+    @Test
+    void theHeadersACallSendsMakeTheCalleeAChildOfTheCallingEvent() {
+        Tracer caller = tracer(10, true, 1);
+        Object scope = enter(caller, "/out", null);
+        Object call = caller.httpClientEnter(new Object(), "L", "GET", "http://callee:80/", false);
+        String[] h = caller.outgoingHeaders(call);
+        caller.httpClientExit(call, 200, null, true);
+        caller.serverExit(scope, 200, null, null);
+        SpanRecord out = takeOne();
+        Tracer callee = tracer(10, true, 1);
+        callee.serverExit(callee.serverEnter("TOMCAT", "GET", "/in", "h:8080", "http", "10.0.0.1", h[1], h[3],
+                null, null, null), 200, null, null);
+        SpanRecord in = takeOne();
+        assertThat(in.traceId).isEqualTo(out.traceId);
+        assertThat(in.spanId).isEqualTo(out.events().get(0).nextSpanId);
+        assertThat(in.parentSpanId).isEqualTo(out.spanId);
+        assertThat(in.parentApplication).isEqualTo("app");
+        assertThat(in.parentServiceType).isEqualTo("TOMCAT");
     }
 
     @Test
@@ -138,6 +224,35 @@ class TracerTest {
         SpanRecord s = takeOne();
         assertThat(s.events()).hasSize(2);
         assertThat(s.droppedEvents()).isEqualTo(3);
+    }
+
+    @Test
+    void eachExecutionKeepsTheValuesItRanWithWhateverTheStatementBindsOrClearsAfter() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:cow;DB_CLOSE_DELAY=-1")) {
+            c.createStatement().execute("create table if not exists t(id int, name varchar(20))");
+            PreparedStatement ps = c.prepareStatement("select * from t where id = ? and name = ?");
+            t.jdbcPrepared(ps, "select * from t where id = ? and name = ?");
+            Object scope = enter(t, "/a", null);
+            t.jdbcBind(ps, 1, 1);
+            t.jdbcBind(ps, 2, "a");
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcBind(ps, 1, 2); // the second name stays bound, as in JDBC
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcClearParameters(ps);
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcBind(ps, 3, "x"); // grows past the first array
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.jdbcBind(ps, 1, 4);
+            t.jdbcClearParameters(ps); // not shared: cleared in place
+            t.jdbcBind(ps, 2, "b");
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            t.serverExit(scope, 200, null, null);
+            List<EventRecord> events = takeOne().events();
+            assertThat(events).extracting(e -> e.bindValues).containsExactly(
+                    List.of("1", "a"), List.of("2", "a"), null, Arrays.asList(null, null, "x"), Arrays.asList(null, "b"));
+            ps.close();
+        }
     }
 
     @Test
