@@ -32,8 +32,9 @@ import io.sightline.agent.testing.ForkedJvm;
  * and for tracking over time.
  *
  * <p>Settings (system properties): bench.rounds (4), bench.clients (2), bench.warmup (4000),
- * bench.requests (8000 per slice), bench.slices (1), bench.sampling (1), bench.appJvmArgs (none:
- * extra options of the measured application, for profiling it).
+ * bench.requests (8000 per slice), bench.slices (1), bench.settle (0: at most this many more
+ * warm-up chunks of bench.requests while an application's JIT is busy), bench.sampling (1),
+ * bench.appJvmArgs (none: extra options of the measured application, for profiling it).
  */
 public final class AgentOverheadBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
@@ -43,6 +44,8 @@ public final class AgentOverheadBench {
     static final int SAMPLING = Integer.getInteger("bench.sampling", 1);
     /** The measured part is this many slices of bench.requests per application, alternating. */
     static final int SLICES = Integer.getInteger("bench.slices", 1);
+    /** After the warm-up, at most this many more chunks of bench.requests per application until its JIT is quiet. */
+    static final int SETTLE = Integer.getInteger("bench.settle", 0);
     /** Extra JVM options for the measured application, space separated; {mode} and {round} are
      *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
     static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
@@ -200,7 +203,7 @@ public final class AgentOverheadBench {
             App without = agentFirst ? b : a;
             ForkedJvm load = ForkedJvm.builder().classpath(List.of(classes)).fullJit()
                     .main(LoadGenerator.class.getName(), String.valueOf(CLIENTS), String.valueOf(WARMUP), String.valueOf(MEASURED),
-                            String.valueOf(SLICES), benchCpuUrl, (agentFirst ? "agent=" + withAgent.base : "baseline=" + without.base),
+                            String.valueOf(SLICES), String.valueOf(SETTLE), benchCpuUrl, (agentFirst ? "agent=" + withAgent.base : "baseline=" + without.base),
                             (agentFirst ? "baseline=" + without.base : "agent=" + withAgent.base))
                     .start();
             try (load) {
@@ -210,7 +213,9 @@ public final class AgentOverheadBench {
             Map<String, Result> results = new HashMap<>();
             for (String line : load.stdout()) {
                 String[] v = line.split(" ");
-                if (v[0].equals("SLICE")) {
+                if (v[0].equals("SETTLE")) {
+                    System.out.printf("  round %d settle %s %-8s JIT %6s us/req%n", round, v[2], v[1], v[3]);
+                } else if (v[0].equals("SLICE")) {
                     slices.computeIfAbsent(v[1], k -> new ArrayList<>()).add(v);
                     System.out.printf("  round %d slice %s %-8s %8s req/s  p50 %6s us  p99 %6s us  agent threads %6.1f us/req  JIT %6.1f us/req%n",
                             round, v[2], v[1], v[3], v[4], v[5], Long.parseLong(v[7]) / 1e3 / MEASURED,

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The load, in its own JVM so that it does not share a heap, a JIT or GC pauses with the
  * measured applications (args: clients, warm-up requests, measured requests per slice, slices,
- * the URL answering the bench JVM's CPU time, then {@code label=baseURL} for each application). Closed loop: each client sends the next
+ * at most how many extra warm-up chunks until the JIT has settled ({@link #settle}), the URL
+ * answering the bench JVM's CPU time, then {@code label=baseURL} for each application). Closed loop: each client sends the next
  * request when the previous answer is read (keep-alive).
  *
  * <p>Every application is warmed up first, then the measured part is cut into slices that
@@ -52,14 +53,16 @@ public final class LoadGenerator {
         int warmup = Integer.parseInt(args[1]);
         int measured = Integer.parseInt(args[2]);
         int slices = Integer.parseInt(args[3]);
-        String benchCpu = args[4];
+        int settle = Integer.parseInt(args[4]);
+        String benchCpu = args[5];
         List<Target> targets = new ArrayList<>();
-        for (int i = 5; i < args.length; i++) {
+        for (int i = 6; i < args.length; i++) {
             targets.add(new Target(args[i]));
         }
         for (Target t : targets) {
             load(t.base, clients, new long[warmup]);
         }
+        settle(targets, clients, measured, settle);
         for (int slice = 0; slice < slices; slice++) {
             for (int k = 0; k < targets.size(); k++) {
                 // ABBA over the slices, as the rounds are over JVM starts
@@ -103,6 +106,30 @@ public final class LoadGenerator {
         }
         System.out.println("DONE");
         System.out.flush();
+    }
+
+    /**
+     * More warm-up, a slice's worth at a time and alternating, for each application whose JIT is
+     * still busy (compilation time over 10% of the chunk's wall time), at most {@code maxChunks}
+     * chunks each. On a loaded machine the compiler threads get little CPU and a fixed warm-up
+     * can end with the compile queue still full, which then weighs on the first measured slice.
+     * Prints {@code SETTLE <label> <chunk> <JIT us per request>} per chunk.
+     */
+    private static void settle(List<Target> targets, int clients, int chunk, int maxChunks) throws Exception {
+        List<Target> busy = new ArrayList<>(targets);
+        for (int c = 1; c <= maxChunks && !busy.isEmpty(); c++) {
+            for (Target t : new ArrayList<>(busy)) {
+                long jit0 = stats(t.base, false)[6];
+                long start = System.nanoTime();
+                load(t.base, clients, new long[chunk]);
+                long nanos = System.nanoTime() - start;
+                long jitMillis = stats(t.base, false)[6] - jit0;
+                System.out.printf("SETTLE %s %d %.1f%n", t.label, c, jitMillis * 1e3 / chunk);
+                if (jitMillis * 1_000_000.0 <= 0.1 * nanos) {
+                    busy.remove(t);
+                }
+            }
+        }
     }
 
     private static long[] add(long[] a, long[] b) {
