@@ -304,6 +304,12 @@ public final class GrpcExporter implements Exporter {
     }
 
     private boolean sendSpans() {
+        // what arrived while this thread was busy (a connect, the previous call) is encoded and
+        // the bounds applied before choosing what to send: the newest within capacity go
+        encodeNew();
+        if (queue.size() == 0) {
+            return true;
+        }
         queue.prepare(batch, batchSize, MAX_BATCH_BYTES);
         writer.frame(agentRef, batch, context.spans.dropped());
         int n = batch.spans;
@@ -375,8 +381,7 @@ public final class GrpcExporter implements Exporter {
         }
         try {
             for (int i = 0; i < 20 && registered; i++) {
-                encodeNew();
-                if (queue.size() == 0 || !sendSpans()) {
+                if (!sendSpans() || queue.size() == 0) {
                     break;
                 }
             }

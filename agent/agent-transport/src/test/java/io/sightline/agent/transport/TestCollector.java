@@ -37,11 +37,19 @@ final class TestCollector {
 
     /** On a given port (0: any free one). */
     static Server start(SpanServiceGrpc.SpanServiceImplBase spans, int port) throws IOException {
+        return start(spans, port, null);
+    }
+
+    /** As above; {@code onRegister}, when given, runs inside every Register call before it is answered. */
+    static Server start(SpanServiceGrpc.SpanServiceImplBase spans, int port, final Runnable onRegister) throws IOException {
         return NettyServerBuilder.forPort(port)
                 .maxInboundMessageSize(16 * 1024 * 1024) // the collector's default
                 .addService(new AgentServiceGrpc.AgentServiceImplBase() {
                     @Override
                     public void register(AgentInfo request, StreamObserver<RegisterReply> out) {
+                        if (onRegister != null) {
+                            onRegister.run();
+                        }
                         out.onNext(RegisterReply.getDefaultInstance());
                         out.onCompleted();
                     }
