@@ -23,6 +23,7 @@ import io.sightline.agent.core.export.Exporter;
 import io.sightline.agent.core.log.AgentLog;
 import io.sightline.agent.core.stats.StatRecord;
 import io.sightline.agent.core.trace.SpanRecord;
+import io.sightline.agent.core.util.Backlog;
 import io.sightline.agent.core.util.DaemonThreads;
 import io.sightline.protocol.Protocol;
 import io.sightline.protocol.v1.AgentInfo;
@@ -36,10 +37,15 @@ import io.sightline.protocol.v1.StatServiceGrpc;
  * Sends spans and stats to the collector over gRPC, from one daemon thread ("sightline-sender").
  *
  * <p>Application threads only put finished spans into the bounded backlog; this thread takes
- * batches from it, converts them to protobuf and sends them. A batch leaves memory only when the
- * collector acknowledged it; on failure it is kept and sent again after reconnecting (storage is
- * idempotent per trace id and span id). Reconnection backs off exponentially up to 30 s and
- * walks the comma-separated collector list; every successful connection starts with Register.
+ * them out every few milliseconds and encodes each into the {@link SpanQueue}'s pages, so that
+ * what waits for a call is bytes, not the span's objects (which would otherwise live through
+ * young collections and be copied). It sends the oldest queued spans when a batch is full or the
+ * oldest has waited {@link #LINGER_MILLIS}. Spans leave the queue only when the collector
+ * acknowledged them; on failure they are kept and sent again after reconnecting (storage is
+ * idempotent per trace id and span id). Backlog and queue together hold at most the backlog's
+ * capacity of spans (and the queue at most {@link #MAX_QUEUED_BYTES}); beyond, the oldest are
+ * dropped and counted. Reconnection backs off exponentially up to 30 s and walks the
+ * comma-separated collector list; every successful connection starts with Register.
  */
 public final class GrpcExporter implements Exporter {
     static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -54,6 +60,21 @@ public final class GrpcExporter implements Exporter {
      */
     static final long LINGER_MILLIS = 100;
     /**
+     * How often a busy sender takes new spans out of the backlog and encodes them: often enough
+     * that a span's objects die before a young collection finds them, and in small helpings
+     * (a few dozen spans at a time under load rather than a thousand at once) that do not take a
+     * core away from the application for long; not on every span, which would wake this thread
+     * once per request. An idle sender waits for the first span instead.
+     */
+    static final long ENCODE_MILLIS = 10;
+    /** While no collector is there, the backlog is emptied into the queue this often. */
+    static final long AWAY_ENCODE_MILLIS = 100;
+    /**
+     * The most bytes of encoded spans kept (besides the count, the backlog's capacity): 10,000
+     * spans of up to 6.7 KB each, so the count binds first unless spans are unusually big.
+     */
+    static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+    /**
      * A call carries at most this many encoded bytes (collectors accept 16 MB by default): a batch
      * over it is cut, and the spans left over go in the next call.
      */
@@ -65,7 +86,9 @@ public final class GrpcExporter implements Exporter {
     private List<AgentConfig.HostPort> addresses;
     private AgentRef agentRef;
     private SpanBatchWriter writer;
-    private final SpanBatchWriter.Batch encoded = new SpanBatchWriter.Batch();
+    private final SpanQueue queue = new SpanQueue();
+    private final SpanQueue.Batch batch = new SpanQueue.Batch();
+    private final List<SpanRecord> drained = new ArrayList<SpanRecord>();
     private Thread thread;
     private volatile boolean stopping;
     private volatile boolean stopped;
@@ -79,16 +102,14 @@ public final class GrpcExporter implements Exporter {
     private long backoff = FIRST_BACKOFF_MILLIS;
     private int failuresInCycle;
     private long lastPing;
-    private List<SpanRecord> inflight = new ArrayList<SpanRecord>();
-    /**
-     * Whether the spans in {@link #inflight} were already sent once (to any collector): from then
-     * on, until they are acknowledged, they go as a possible resend, which the collector checks
-     * against storage; only a batch's first attempt is flagged as such and skips that check.
-     */
-    private boolean inflightAttempted;
     private CommandStream commands;
     private long lastCommandOpen;
     private int batchSize;
+    /**
+     * Read once: the loop runs every {@link #ENCODE_MILLIS} while busy, and each read of a
+     * setting looks through system properties, environment and file (5% of this thread's CPU).
+     */
+    private long pingIntervalMillis;
 
     /** Counters for tests and the log. */
     volatile long sentSpans;
@@ -99,6 +120,7 @@ public final class GrpcExporter implements Exporter {
         this.context = ctx;
         this.addresses = ctx.config.collectors();
         this.batchSize = ctx.config.batchSize();
+        this.pingIntervalMillis = ctx.config.pingIntervalMillis();
         AgentIdentity id = ctx.identity;
         this.agentRef = AgentRef.newBuilder().setAgentId(id.agentId).setApplicationName(id.applicationName)
                 .setAgentStartTime(id.startTime).build();
@@ -134,7 +156,7 @@ public final class GrpcExporter implements Exporter {
                 } catch (Throwable t) {
                     AgentLog.warn("sender step failed", t);
                     disconnect();
-                    sleep(backoffAndAdvance());
+                    pause(backoffAndAdvance());
                 }
             }
             farewell();
@@ -152,11 +174,12 @@ public final class GrpcExporter implements Exporter {
         }
     }
 
-    /** One round: connect if needed, send a batch, stats and a ping when due, or wait. */
+    /** One round: encode new spans, connect if needed, send a batch, stats and a ping when due, or wait. */
     private void step() throws InterruptedException {
+        encodeNew();
         if (!registered) {
             if (!connect()) {
-                sleep(backoffAndAdvance());
+                pause(backoffAndAdvance());
                 return;
             }
         }
@@ -166,16 +189,7 @@ public final class GrpcExporter implements Exporter {
             commands.open(channel);
         }
         boolean worked = false;
-        if (inflight.isEmpty()) {
-            context.spans.drainTo(inflight, batchSize);
-            if (!inflight.isEmpty() && inflight.size() < batchSize) {
-                // a partial batch waits a little for company: under load one call carries tens of
-                // spans instead of a few (each call costs both sides a round trip and framing)
-                sleep(LINGER_MILLIS);
-                context.spans.drainTo(inflight, batchSize - inflight.size());
-            }
-        }
-        if (!inflight.isEmpty()) {
+        if (batchDue()) {
             if (!sendSpans()) {
                 return;
             }
@@ -188,13 +202,73 @@ public final class GrpcExporter implements Exporter {
             worked = true;
         }
         long now = System.currentTimeMillis();
-        if (now - lastPing >= context.config.pingIntervalMillis()) {
+        if (now - lastPing >= pingIntervalMillis) {
             if (!ping()) {
                 return;
             }
         }
         if (!worked) {
-            context.spans.awaitNotEmpty(200, TimeUnit.MILLISECONDS);
+            if (queue.size() == 0) {
+                // idle: the first span wakes this thread, the next ones wait for the tick below
+                context.spans.awaitNotEmpty(200, TimeUnit.MILLISECONDS);
+            } else {
+                sleep(ENCODE_MILLIS);
+            }
+        }
+    }
+
+    /**
+     * A batch goes when it is full, when the oldest span has waited long enough for company
+     * (under load one call carries hundreds of spans instead of a few: each call costs both sides
+     * a round trip and framing), or when it is a resend.
+     */
+    private boolean batchDue() {
+        int n = queue.size();
+        return n > 0 && (n >= batchSize || queue.bytes() >= MAX_BATCH_BYTES || queue.attempted() > 0 || stopping
+                || System.nanoTime() - queue.oldestQueuedAt() >= TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS));
+    }
+
+    /**
+     * Moves the spans waiting in the backlog into the queue, encoded, and keeps backlog and
+     * queue within their bounds by dropping the oldest (counted with the backlog's drops). At most
+     * one backlog's worth per call, so that a flood cannot keep this thread here.
+     */
+    private void encodeNew() {
+        Backlog<SpanRecord> backlog = context.spans;
+        int budget = backlog.capacity();
+        long now = System.nanoTime();
+        while (budget > 0 && backlog.drainTo(drained, Math.min(budget, 256)) > 0) {
+            budget -= drained.size();
+            for (int i = 0; i < drained.size(); i++) {
+                SpanRecord s = drained.get(i);
+                drained.set(i, null);
+                try {
+                    int size = writer.encode(agentRef, s, queue, now, MAX_SPAN_BYTES);
+                    if (size < 0) {
+                        AgentLog.warn("a span encoded to " + -size + " bytes is too big to send; dropped");
+                        backlog.countDropped(1);
+                    }
+                } catch (RuntimeException e) {
+                    AgentLog.warn("a span could not be encoded; dropped", e);
+                    backlog.countDropped(1);
+                }
+            }
+            drained.clear();
+        }
+        while (queue.size() > 0 && (queue.size() + backlog.size() > backlog.capacity() || queue.bytes() > MAX_QUEUED_BYTES)) {
+            queue.dropOldest();
+            backlog.countDropped(1);
+        }
+    }
+
+    /** Waits {@code millis} (a backoff), still emptying the backlog into the queue meanwhile. */
+    private void pause(long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left = millis;
+        while (left > 0 && !stopping) {
+            encodeNew();
+            sleep(Math.min(left, AWAY_ENCODE_MILLIS));
+            left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
         }
     }
 
@@ -236,45 +310,31 @@ public final class GrpcExporter implements Exporter {
     }
 
     private boolean sendSpans() {
-        // encoded again for every attempt: metadata acknowledged meanwhile is left out
-        boolean firstAttempt = !inflightAttempted;
-        List<SpanRecord> batch = inflight;
-        writer.write(agentRef, batch, context.spans.dropped(), firstAttempt, encoded);
-        while (encoded.length > MAX_BATCH_BYTES && batch.size() > 1) {
-            batch = batch.subList(0, batch.size() / 2); // the rest stays in inflight for the next call
-            writer.write(agentRef, batch, context.spans.dropped(), firstAttempt, encoded);
-        }
-        if (encoded.length > MAX_SPAN_BYTES) {
-            AgentLog.warn("a span encoded to " + encoded.length + " bytes is too big to send; dropped");
-            context.spans.countDropped(batch.size());
-            sent(batch);
+        // what arrived while this thread was busy (a connect, the previous call) is encoded and
+        // the bounds applied before choosing what to send: the newest within capacity go
+        encodeNew();
+        if (queue.size() == 0) {
             return true;
         }
-        inflightAttempted = true; // whatever happens to this call, the collector may have stored it
+        queue.prepare(batch, batchSize, MAX_BATCH_BYTES);
+        writer.frame(agentRef, batch, context.spans.dropped());
+        int n = batch.spans;
+        queue.sent(n); // whatever happens to this call, the collector may have stored it
         try {
-            BatchAck ack = EncodedBatch.send(channel, encoded,
+            BatchAck ack = EncodedBatch.send(channel, batch,
                     CallOptions.DEFAULT.withDeadlineAfter(SEND_DEADLINE, TimeUnit.MILLISECONDS));
-            writer.acknowledged(encoded.metadata);
+            writer.acknowledged(batch);
             if (ack.getRejected() > 0) {
-                AgentLog.warn("collector refused " + ack.getRejected() + " of " + batch.size() + " spans: " + ack.getMessage());
+                AgentLog.warn("collector refused " + ack.getRejected() + " of " + n + " spans: " + ack.getMessage());
             }
-            sentSpans += batch.size();
-            sent(batch);
+            sentSpans += n;
+            queue.removeFirst(n);
             return true;
         } catch (StatusRuntimeException e) {
             failed("span batch", e);
             return false;
-        }
-    }
-
-    /**
-     * Takes a batch (all of inflight or its head) off inflight. Spans left over from a cut batch
-     * keep the attempted mark when the call went out: they may have been in an earlier attempt.
-     */
-    private void sent(List<SpanRecord> batch) {
-        batch.clear();
-        if (inflight.isEmpty()) {
-            inflightAttempted = false;
+        } finally {
+            batch.clear();
         }
     }
 
@@ -327,10 +387,7 @@ public final class GrpcExporter implements Exporter {
         }
         try {
             for (int i = 0; i < 20 && registered; i++) {
-                if (inflight.isEmpty()) {
-                    context.spans.drainTo(inflight, batchSize);
-                }
-                if (inflight.isEmpty() || !sendSpans()) {
+                if (!sendSpans() || queue.size() == 0) {
                     break;
                 }
             }

@@ -2,9 +2,7 @@ package io.sightline.agent.transport;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.google.protobuf.CodedOutputStream;
 
@@ -15,12 +13,14 @@ import io.sightline.protocol.v1.AgentRef;
 import io.sightline.protocol.v1.MetadataEntry;
 
 /**
- * Writes a {@code SpanBatch} (protocol.proto) straight from the recorded spans into one reused
- * byte buffer, without building protobuf message objects: the sender's cost per span is two walks
- * over the records (sizes, then bytes). The bytes are those the generated classes would write
- * for the same batch (fields in number order, defaults left out), so the collector reads them
- * with the generated {@code SpanBatch} parser; {@code SpanEncoder} remains the reference and the
- * tests compare the two.
+ * Writes {@code SpanBatch} bytes (protocol.proto) straight from the recorded spans, without
+ * building protobuf message objects. The sender encodes each span on its own as soon as it has
+ * ended ({@link #encode}: two walks over the records, sizes then bytes, into the queue's pages),
+ * and frames a run of queued spans as one batch when it sends ({@link #frame}: the agent before,
+ * the metadata the collector may lack, the drop count and the first-attempt flag after). The bytes
+ * are those the generated classes would write for the same batch (fields in number order,
+ * defaults left out), so the collector reads them with the generated {@code SpanBatch} parser;
+ * {@code SpanEncoder} remains the reference and the tests compare the two.
  */
 final class SpanBatchWriter {
     /** A buffer bigger than this is not kept after the batch that needed it. */
@@ -34,7 +34,15 @@ final class SpanBatchWriter {
     /** API and SQL metadata ids of each event, in the same order. */
     private long[] ids = new long[1024];
     private int idCount;
-    private final Map<Long, MetadataEntry> pending = new LinkedHashMap<Long, MetadataEntry>();
+    /** Texts the span being encoded refers to that the collector does not have yet. */
+    private final List<MetadataTracker.Text> needs = new ArrayList<MetadataTracker.Text>();
+    private MetadataTracker.Text[] lastNeeds;
+    private AgentRef agent;
+    private int agentSize;
+    private int agentFields;
+    /** For {@link #write}: its spans go through a queue of their own, as the sender's do. */
+    private SpanQueue scratch;
+    private SpanQueue.Batch scratchBatch;
 
     /** What {@link #write} produced: the bytes are {@code buffer[0, length)}, valid until the next write. */
     static final class Batch {
@@ -51,6 +59,135 @@ final class SpanBatchWriter {
         metadata.acknowledge(entries);
     }
 
+    /** The collector has the texts of this batch. */
+    void acknowledged(SpanQueue.Batch batch) {
+        for (MetadataTracker.Text t : batch.texts) {
+            metadata.acknowledge(t);
+        }
+    }
+
+    /**
+     * Encodes one finished span at the end of {@code into}; returns the bytes it takes there, or,
+     * when it would take more than {@code maxBytes}, minus that size, leaving the queue as it was.
+     */
+    int encode(AgentRef agent, SpanRecord s, SpanQueue into, long now, int maxBytes) {
+        useAgent(agent);
+        sizeCount = 0;
+        idCount = 0;
+        needs.clear();
+        List<EventRecord> list = s.events();
+        int n = spanSize(s, list, agentFields);
+        int total = nested(2, n);
+        if (total > maxBytes) {
+            return -total;
+        }
+        byte[] buf = into.reserve(total);
+        CodedOutputStream out = CodedOutputStream.newInstance(buf, into.position(), total);
+        try {
+            out.writeTag(2, 2);
+            out.writeUInt32NoTag(n);
+            writeSpanHead(out, s, agent);
+            int sizeAt = 1;
+            int idAt = 0;
+            for (int i = 0, size = list.size(); i < size; i++) {
+                out.writeTag(20, 2);
+                out.writeUInt32NoTag(sizes[sizeAt++]);
+                writeEvent(out, list.get(i), ids[idAt], ids[idAt + 1]);
+                idAt += 2;
+            }
+            writeSpanTail(out, s);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("span size miscounted", e);
+        }
+        into.commit(total, now, needsOfSpan());
+        if (sizes.length > 1 << 16) {
+            sizes = new int[1024]; // a span of many events does not pin its scratch space
+        }
+        if (ids.length > 1 << 16) {
+            ids = new long[1024];
+        }
+        return total;
+    }
+
+    /**
+     * The texts the span just encoded needs, as an array its queue entry keeps. Spans of the same
+     * requests need the same texts (all of them, while no collector has answered): they share
+     * the previous span's array when it holds the same.
+     */
+    private MetadataTracker.Text[] needsOfSpan() {
+        int n = needs.size();
+        if (n == 0) {
+            return null;
+        }
+        MetadataTracker.Text[] last = lastNeeds;
+        if (last != null && last.length == n) {
+            boolean same = true;
+            for (int i = 0; i < n && same; i++) {
+                same = last[i] == needs.get(i);
+            }
+            if (same) {
+                return last;
+            }
+        }
+        lastNeeds = needs.toArray(new MetadataTracker.Text[n]);
+        return lastNeeds;
+    }
+
+    /**
+     * Writes the header and trailer of {@code batch} (spans put in by {@link SpanQueue#prepare}):
+     * the metadata entries its spans need that the collector has not acknowledged since they were
+     * encoded, the drop count, and the first-attempt flag the queue worked out.
+     */
+    void frame(AgentRef agent, SpanQueue.Batch batch, long dropped) {
+        useAgent(agent);
+        if (batch.head.length < agentSize + 6) {
+            batch.head = new byte[agentSize + 6];
+        }
+        batch.headLength = agentSize > 0 ? CodedOutputStream.computeMessageSize(1, agent) : 0;
+        // the texts acknowledged since their spans were encoded are left out
+        for (int i = batch.texts.size() - 1; i >= 0; i--) {
+            if (batch.texts.get(i).acknowledged) {
+                batch.texts.remove(i);
+            }
+        }
+        int tail = 0;
+        for (MetadataTracker.Text t : batch.texts) {
+            tail += CodedOutputStream.computeMessageSize(3, t.entry());
+        }
+        tail += int64Size(4, dropped) + boolSize(5, batch.firstAttempt);
+        if (batch.tail.length < tail || batch.tail.length > KEEP_BUFFER) {
+            batch.tail = new byte[Math.max(tail, 256)];
+        }
+        batch.tailLength = tail;
+        try {
+            CodedOutputStream out = CodedOutputStream.newInstance(batch.head, 0, batch.headLength);
+            if (agentSize > 0) {
+                out.writeMessage(1, agent);
+            }
+            out.checkNoSpaceLeft();
+            out = CodedOutputStream.newInstance(batch.tail, 0, tail);
+            for (MetadataTracker.Text t : batch.texts) {
+                out.writeMessage(3, t.entry());
+            }
+            int64(out, 4, dropped);
+            bool(out, 5, batch.firstAttempt);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("span batch size miscounted", e);
+        }
+    }
+
+    private void useAgent(AgentRef a) {
+        if (a != agent) {
+            agent = a;
+            agentSize = a.getSerializedSize();
+            agentFields = CodedOutputStream.computeStringSize(4, a.getAgentId())
+                    + CodedOutputStream.computeStringSize(5, a.getApplicationName())
+                    + int64Size(6, a.getAgentStartTime());
+        }
+    }
+
     /** Encodes the batch into {@code into} (its previous bytes are overwritten), not flagged as a first attempt. */
     void write(AgentRef agent, List<SpanRecord> spans, long dropped, Batch into) {
         write(agent, spans, dropped, false, into);
@@ -58,78 +195,56 @@ final class SpanBatchWriter {
 
     /**
      * Encodes the batch into {@code into} (its previous bytes are overwritten); {@code firstAttempt}
-     * only when none of these spans was ever sent before (SpanBatch.first_attempt).
+     * only when none of these spans was ever sent before (SpanBatch.first_attempt). The same
+     * bytes as the sender's queue and frame produce, in one buffer.
      */
     void write(AgentRef agent, List<SpanRecord> spans, long dropped, boolean firstAttempt, Batch into) {
-        sizeCount = 0;
-        idCount = 0;
-        pending.clear();
-        List<List<EventRecord>> events = new ArrayList<List<EventRecord>>(spans.size());
-        int agentSize = agent.getSerializedSize();
-        int agentFields = CodedOutputStream.computeStringSize(4, agent.getAgentId())
-                + CodedOutputStream.computeStringSize(5, agent.getApplicationName())
-                + int64Size(6, agent.getAgentStartTime());
-        int total = agentSize > 0 ? CodedOutputStream.computeTagSize(1) + CodedOutputStream.computeUInt32SizeNoTag(agentSize) + agentSize : 0;
+        if (scratch == null) {
+            scratch = new SpanQueue();
+            scratchBatch = new SpanQueue.Batch();
+        }
         for (SpanRecord s : spans) {
-            List<EventRecord> list = s.events();
-            events.add(list);
-            total += nested(2, spanSize(s, list, agentFields));
+            encode(agent, s, scratch, 0, Integer.MAX_VALUE);
         }
-        into.metadata.clear();
-        into.metadata.addAll(pending.values());
-        for (MetadataEntry e : into.metadata) {
-            total += CodedOutputStream.computeMessageSize(3, e);
-        }
-        total += int64Size(4, dropped);
         if (firstAttempt) {
-            total += CodedOutputStream.computeBoolSize(5, true);
+            scratch.prepare(scratchBatch, Integer.MAX_VALUE, Long.MAX_VALUE);
+        } else {
+            scratch.sent(scratch.size());
+            scratch.prepare(scratchBatch, Integer.MAX_VALUE, Long.MAX_VALUE);
         }
-
+        frame(agent, scratchBatch, dropped);
+        int total = scratchBatch.length();
         byte[] buf = buffer.length >= total ? buffer : new byte[Math.max(total, buffer.length * 2)];
         if (buf.length <= KEEP_BUFFER) {
             buffer = buf;
         }
-        CodedOutputStream out = CodedOutputStream.newInstance(buf, 0, total);
-        int sizeAt = 0;
-        int idAt = 0;
+        final byte[] target = buf;
         try {
-            if (agentSize > 0) {
-                out.writeMessage(1, agent);
-            }
-            for (int i = 0; i < spans.size(); i++) {
-                SpanRecord s = spans.get(i);
-                out.writeTag(2, 2);
-                out.writeUInt32NoTag(sizes[sizeAt++]);
-                writeSpanHead(out, s, agent);
-                for (EventRecord e : events.get(i)) {
-                    out.writeTag(20, 2);
-                    out.writeUInt32NoTag(sizes[sizeAt++]);
-                    writeEvent(out, e, ids[idAt], ids[idAt + 1]);
-                    idAt += 2;
+            scratchBatch.writeTo(new java.io.OutputStream() {
+                private int at;
+
+                @Override
+                public void write(int b) {
+                    target[at++] = (byte) b;
                 }
-                writeSpanTail(out, s);
-            }
-            for (MetadataEntry e : into.metadata) {
-                out.writeMessage(3, e);
-            }
-            if (dropped != 0) {
-                out.writeInt64(4, dropped);
-            }
-            if (firstAttempt) {
-                out.writeBool(5, true);
-            }
-            out.checkNoSpaceLeft();
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    System.arraycopy(b, off, target, at, len);
+                    at += len;
+                }
+            });
         } catch (IOException e) {
-            throw new IllegalStateException("span batch size miscounted", e);
+            throw new IllegalStateException(e);
         }
         into.buffer = buf;
         into.length = total;
-        if (sizes.length > 1 << 16) {
-            sizes = new int[1024]; // a batch of huge spans does not pin its scratch space
+        into.metadata.clear();
+        for (MetadataTracker.Text t : scratchBatch.texts) {
+            into.metadata.add(t.entry());
         }
-        if (ids.length > 1 << 16) {
-            ids = new long[1024];
-        }
+        scratch.removeFirst(scratch.size());
+        scratchBatch.clear();
     }
 
     // ------------------------------------------------------------------ sizes
@@ -165,8 +280,8 @@ final class SpanBatchWriter {
 
     private int eventSize(EventRecord e) {
         int at = push(0);
-        long apiId = e.api == null ? 0 : metadata.idOf(MetadataEntry.Kind.API, e.api, pending);
-        long sqlId = e.sql == null ? 0 : metadata.idOf(MetadataEntry.Kind.SQL, e.sql, pending);
+        long apiId = e.api == null ? 0 : idOf(MetadataEntry.Kind.API, e.api);
+        long sqlId = e.sql == null ? 0 : idOf(MetadataEntry.Kind.SQL, e.sql);
         pushIds(apiId, sqlId);
         int n = int32Size(1, e.sequence)
                 + int32Size(2, e.depth)
@@ -190,6 +305,14 @@ final class SpanBatchWriter {
                 + boolSize(16, e.truncated);
         sizes[at] = n;
         return n;
+    }
+
+    private long idOf(MetadataEntry.Kind kind, String text) {
+        MetadataTracker.Text t = metadata.textOf(kind, text);
+        if (!t.acknowledged && !needs.contains(t)) {
+            needs.add(t);
+        }
+        return t.id;
     }
 
     private static int bindSize(String v) {

@@ -97,6 +97,61 @@ class SpanBatchWriterTest {
         assertThat(Arrays.copyOf(out.buffer, out.length)).isEqualTo(reference.toByteArray());
     }
 
+    @Test
+    void spansEncodedOneByOneAndFramedMakeTheBatchOfTheGeneratedClasses() throws Exception {
+        List<SpanRecord> spans = Arrays.asList(fullSpan(1), plainSpan(), fullSpan(2));
+        SpanBatch reference = new SpanEncoder(new MetadataTracker(100)).batch(agent, spans, 7, true);
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanQueue queue = new SpanQueue();
+        for (SpanRecord s : spans) {
+            writer.encode(agent, s, queue, 0, Integer.MAX_VALUE);
+        }
+        SpanQueue.Batch batch = new SpanQueue.Batch();
+        queue.prepare(batch, 1000, Long.MAX_VALUE);
+        writer.frame(agent, batch, 7);
+
+        assertThat(bytes(batch)).isEqualTo(reference.toByteArray());
+        assertThat(batch.spans).isEqualTo(3);
+        assertThat(batch.texts).extracting(t -> t.value).containsExactly("PreparedStatement.executeQuery",
+                "select name from items where id = ?", "HttpURLConnection GET");
+    }
+
+    @Test
+    void textsAcknowledgedAfterASpanWasEncodedAreLeftOutOfItsBatchAndLaterSpansNeedNone() throws Exception {
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanQueue queue = new SpanQueue();
+        SpanQueue.Batch batch = new SpanQueue.Batch();
+        writer.encode(agent, fullSpan(1), queue, 0, Integer.MAX_VALUE);
+        // another batch had the API text acknowledged meanwhile
+        writer.acknowledged(List.of(MetadataEntry.newBuilder().setKind(MetadataEntry.Kind.API)
+                .setId(MetadataIds.of(MetadataEntry.Kind.API.getNumber(), "PreparedStatement.executeQuery"))
+                .setValue("PreparedStatement.executeQuery").build()));
+        writer.encode(agent, fullSpan(2), queue, 0, Integer.MAX_VALUE);
+        queue.prepare(batch, 1000, Long.MAX_VALUE);
+        writer.frame(agent, batch, 0);
+        SpanBatch parsed = SpanBatch.parseFrom(bytes(batch));
+        assertThat(parsed.getMetadataList()).extracting(MetadataEntry::getValue)
+                .containsExactly("select name from items where id = ?", "HttpURLConnection GET");
+        assertThat(parsed.getSpansCount()).isEqualTo(2);
+        writer.acknowledged(batch);
+        queue.removeFirst(batch.spans);
+
+        SpanRecord third = fullSpan(3);
+        writer.encode(agent, third, queue, 0, Integer.MAX_VALUE);
+        queue.prepare(batch, 1000, Long.MAX_VALUE);
+        writer.frame(agent, batch, 0);
+        assertThat(batch.texts).isEmpty();
+        assertThat(SpanBatch.parseFrom(bytes(batch))).isEqualTo(
+                new SpanEncoder(acknowledgedTracker(null, writer)).batch(agent, List.of(third), 0, true));
+    }
+
+    private static byte[] bytes(SpanQueue.Batch batch) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        batch.writeTo(out);
+        assertThat(out.size()).isEqualTo(batch.length());
+        return out.toByteArray();
+    }
+
     private static MetadataTracker acknowledgedTracker(SpanBatchWriter.Batch out, SpanBatchWriter writer) {
         MetadataTracker t = new MetadataTracker(100);
         LinkedHashMap<Long, MetadataEntry> pending = new LinkedHashMap<Long, MetadataEntry>();

@@ -32,11 +32,24 @@ final class TestCollector {
     }
 
     static Server start(SpanServiceGrpc.SpanServiceImplBase spans) throws IOException {
-        return NettyServerBuilder.forPort(0)
+        return start(spans, 0);
+    }
+
+    /** On a given port (0: any free one). */
+    static Server start(SpanServiceGrpc.SpanServiceImplBase spans, int port) throws IOException {
+        return start(spans, port, null);
+    }
+
+    /** As above; {@code onRegister}, when given, runs inside every Register call before it is answered. */
+    static Server start(SpanServiceGrpc.SpanServiceImplBase spans, int port, final Runnable onRegister) throws IOException {
+        return NettyServerBuilder.forPort(port)
                 .maxInboundMessageSize(16 * 1024 * 1024) // the collector's default
                 .addService(new AgentServiceGrpc.AgentServiceImplBase() {
                     @Override
                     public void register(AgentInfo request, StreamObserver<RegisterReply> out) {
+                        if (onRegister != null) {
+                            onRegister.run();
+                        }
                         out.onNext(RegisterReply.getDefaultInstance());
                         out.onCompleted();
                     }
@@ -77,9 +90,14 @@ final class TestCollector {
     }
 
     static GrpcExporter exporter(Server server, Backlog<SpanRecord> backlog) {
+        return exporter(server.getPort(), backlog);
+    }
+
+    /** An exporter sending to a collector expected on {@code port} (there or not). */
+    static GrpcExporter exporter(int port, Backlog<SpanRecord> backlog) {
         Properties p = new Properties();
         p.setProperty(AgentConfig.APPLICATION_NAME, "flag");
-        p.setProperty(AgentConfig.COLLECTOR, "127.0.0.1:" + server.getPort());
+        p.setProperty(AgentConfig.COLLECTOR, "127.0.0.1:" + port);
         AgentConfig config = AgentConfig.of(p, Collections.<String, String>emptyMap());
         AgentIdentity id = new AgentIdentity("flag-1", "flag", "TOMCAT", "h", "127.0.0.1", 1, 1_700_000_000_000L, "17",
                 "0.1.0", Collections.<String>emptyList(), Collections.<String, String>emptyMap());

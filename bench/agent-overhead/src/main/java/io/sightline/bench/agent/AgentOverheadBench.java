@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
 
@@ -20,15 +23,18 @@ import io.sightline.agent.testing.ForkedJvm;
 
 /**
  * The agent's cost on a request that does real work. Each round starts {@link BenchApp}
- * (Tomcat + H2 + one outgoing HTTP call per request) once without and once with the agent, in
- * alternating order (ABBA), and drives it from a separate {@link LoadGenerator} JVM. The agent
- * reports to a {@link DropCollector} (real gRPC, keeps nothing). Every figure printed is the
- * median over the rounds, set against the baseline of the same run. No threshold: the numbers
- * are for people and for tracking over time.
+ * (Tomcat + H2 + one outgoing HTTP call per request) once without and once with the agent, one
+ * after the other (the first alternates between rounds: ABBA), and drives both from one separate
+ * {@link LoadGenerator} JVM: a warm-up of each, then the measured part in slices that alternate
+ * between the two. The agent reports to a {@link DropCollector} (real gRPC, keeps nothing). Every
+ * figure printed is the median over the rounds, set against the baseline of the same run, with
+ * the spread of the per-round and per-slice figures. No threshold: the numbers are for people
+ * and for tracking over time.
  *
  * <p>Settings (system properties): bench.rounds (4), bench.clients (2), bench.warmup (4000),
- * bench.requests (8000), bench.sampling (1), bench.appJvmArgs (none: extra options of the
- * measured application, for profiling it).
+ * bench.requests (8000 per slice), bench.slices (1), bench.settle (0: at most this many more
+ * warm-up chunks of bench.requests while an application's JIT is busy), bench.sampling (1),
+ * bench.appJvmArgs (none: extra options of the measured application, for profiling it).
  */
 public final class AgentOverheadBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
@@ -36,6 +42,10 @@ public final class AgentOverheadBench {
     static final int WARMUP = Integer.getInteger("bench.warmup", 4000);
     static final int MEASURED = Integer.getInteger("bench.requests", 8000);
     static final int SAMPLING = Integer.getInteger("bench.sampling", 1);
+    /** The measured part is this many slices of bench.requests per application, alternating. */
+    static final int SLICES = Integer.getInteger("bench.slices", 1);
+    /** After the warm-up, at most this many more chunks of bench.requests per application until its JIT is quiet. */
+    static final int SETTLE = Integer.getInteger("bench.settle", 0);
     /** Extra JVM options for the measured application, space separated; {mode} and {round} are
      *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
     static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
@@ -54,7 +64,8 @@ public final class AgentOverheadBench {
      * request (wall, us) and GCs per 1000 requests. CPU time per request holds better than req/s
      * on a loaded machine.
      */
-    // benchCpu: CPU per request (us, warm-up included) of this JVM: downstream server and collector
+    // benchCpu: CPU per measured request (us) of this JVM while that application was measured:
+    // downstream server and, with the agent, its collector
     record Cpu(double process, double request, double agent, double jit, double gcPause, double gcs) {
         double other() {
             return process - request - agent;
@@ -65,42 +76,50 @@ public final class AgentOverheadBench {
         // the JDK server writes headers and body separately: without this, Nagle and delayed
         // ACKs add 40 ms to every outgoing call of the application
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
         HttpServer downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         downstream.createContext("/down", exchange -> {
-            byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
-            exchange.getRequestBody().readAllBytes();
+            // the requests carry no body: nothing to read, nothing to allocate
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        downstream.setExecutor(Executors.newFixedThreadPool(4));
+        // this JVM serves the downstream calls and is the agent's collector, on the same cores as
+        // the application: the load generator reads its CPU time around every slice
+        downstream.createContext("/cpu", exchange -> {
+            byte[] cpu = Long.toString(benchCpuNanos()).getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, cpu.length);
+            exchange.getResponseBody().write(cpu);
+            exchange.close();
+        });
+        // the application makes one call at a time per client: as many threads, no more
+        downstream.setExecutor(Executors.newFixedThreadPool(CLIENTS));
         downstream.start();
         String downstreamUrl = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/down";
+        String benchCpuUrl = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/cpu";
         try (DropCollector collector = new DropCollector()) {
             List<Result> plain = new ArrayList<>();
             List<Result> agent = new ArrayList<>();
+            List<Double> sliceRatios = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
-                boolean agentFirst = round % 2 == 1;
-                for (int i = 0; i < 2; i++) {
-                    boolean withAgent = (i == 0) == agentFirst;
-                    Result r = run(withAgent ? collector : null, downstreamUrl, round + 1);
-                    (withAgent ? agent : plain).add(r);
-                    System.out.printf("  round %d %-8s %s%n", round + 1, withAgent ? "agent" : "baseline", r);
-                }
+                Round r = round(collector, downstreamUrl, benchCpuUrl, round + 1, round % 2 == 1);
+                plain.add(r.baseline);
+                agent.add(r.agent);
+                sliceRatios.addAll(r.sliceRatios);
             }
-            print(plain, agent, collector);
+            print(plain, agent, sliceRatios, collector);
         } finally {
             downstream.stop(0);
             ((java.util.concurrent.ExecutorService) downstream.getExecutor()).shutdownNow();
         }
     }
 
-    private static void print(List<Result> plain, List<Result> agent, DropCollector collector) {
+    private static void print(List<Result> plain, List<Result> agent, List<Double> sliceRatios, DropCollector collector) {
         double tp = median(plain, Result::perSecond);
         double ta = median(agent, Result::perSecond);
         System.out.printf("agent-overhead: Tomcat + H2 (2 queries with a bind, one on an executor) + 1 outgoing HTTP call per request;%n"
-                + "  %d rounds (ABBA), %d clients in a separate JVM, %d warm-up + %d measured requests, sampling 1/%d; medians%n",
-                ROUNDS, CLIENTS, WARMUP, MEASURED, SAMPLING);
+                + "  %d rounds (ABBA), %d clients in a separate JVM, %d warm-up + %d measured requests (%d slices of %d), sampling 1/%d; medians%n",
+                ROUNDS, CLIENTS, WARMUP, MEASURED * SLICES, SLICES, MEASURED, SAMPLING);
         System.out.printf("  %-22s %12s %12s %12s%n", "", "baseline", "agent", "added");
         row("throughput (req/s)", tp, ta);
         row("p50 latency (us)", median(plain, Result::p50), median(agent, Result::p50));
@@ -118,8 +137,39 @@ public final class AgentOverheadBench {
         row("CPU/req, bench JVM (us)", median(plain, Result::benchCpu), median(agent, Result::benchCpu));
         row("GCs per 1000 req", median(plain, r -> r.cpu().gcs()), median(agent, r -> r.cpu().gcs()));
         System.out.printf("  throughput ratio (agent/baseline): %.3f%n", ta / tp);
+        // the medians above hide how much a single round moves on a shared machine: the spread says
+        // whether a difference between two runs is the code's or the machine's
+        List<Double> roundRatios = new ArrayList<>();
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        List<Double> agentCpu = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            roundRatios.add(agent.get(i).perSecond() / plain.get(i).perSecond());
+            p50.add(agent.get(i).p50() - plain.get(i).p50());
+            p99.add(agent.get(i).p99() - plain.get(i).p99());
+            cpu.add(agent.get(i).cpu().process() - plain.get(i).cpu().process());
+            agentCpu.add(agent.get(i).cpu().agent());
+        }
+        System.out.printf("  spread (min / median / max)%n");
+        spread("throughput ratio, per round", roundRatios, "%.3f");
+        spread("throughput ratio, per slice pair", sliceRatios, "%.3f");
+        spread("added p50 (us), per round", p50, "%+.1f");
+        spread("added p99 (us), per round", p99, "%+.1f");
+        spread("added CPU/req, process (us)", cpu, "%+.1f");
+        spread("CPU/req, agent threads (us)", agentCpu, "%.1f");
         System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
                 collector.spans.get(), collector.events.get(), collector.batches.get(), collector.bytes.get());
+    }
+
+    private static void spread(String name, List<Double> values, String format) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (v.length == 0) {
+            return;
+        }
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        System.out.printf("  %-34s %10s %10s %10s  (%d)%n", name, String.format(format, v[0]), String.format(format, median),
+                String.format(format, v[v.length - 1]), v.length);
     }
 
     private static void row(String name, double base, double agent) {
@@ -131,8 +181,83 @@ public final class AgentOverheadBench {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static Result run(DropCollector collector, String downstream, int round) throws Exception {
+    /** One round's two applications, and the agent/baseline throughput ratio of each pair of slices. */
+    record Round(Result baseline, Result agent, List<Double> sliceRatios) {
+    }
+
+    /**
+     * One round: both applications started one after the other (the first to start alternates
+     * between rounds; each is alone on the machine while it starts), then driven by one load JVM
+     * in alternating slices.
+     */
+    private static Round round(DropCollector collector, String downstream, String benchCpuUrl, int round, boolean agentFirst) throws Exception {
         String classes = new File(BenchApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        ForkedJvm first = null;
+        ForkedJvm second = null;
+        try {
+            App a = start(agentFirst ? collector : null, downstream, round, classes);
+            first = a.jvm;
+            App b = start(agentFirst ? null : collector, downstream, round, classes);
+            second = b.jvm;
+            App withAgent = agentFirst ? a : b;
+            App without = agentFirst ? b : a;
+            ForkedJvm load = ForkedJvm.builder().classpath(List.of(classes)).fullJit()
+                    .main(LoadGenerator.class.getName(), String.valueOf(CLIENTS), String.valueOf(WARMUP), String.valueOf(MEASURED),
+                            String.valueOf(SLICES), String.valueOf(SETTLE), benchCpuUrl, (agentFirst ? "agent=" + withAgent.base : "baseline=" + without.base),
+                            (agentFirst ? "baseline=" + without.base : "agent=" + withAgent.base))
+                    .start();
+            try (load) {
+                load.awaitLine("DONE", Duration.ofMinutes(60));
+            }
+            Map<String, List<String[]>> slices = new HashMap<>();
+            Map<String, Result> results = new HashMap<>();
+            for (String line : load.stdout()) {
+                String[] v = line.split(" ");
+                if (v[0].equals("SETTLE")) {
+                    System.out.printf("  round %d settle %s %-8s JIT %6s us/req%n", round, v[2], v[1], v[3]);
+                } else if (v[0].equals("SLICE")) {
+                    slices.computeIfAbsent(v[1], k -> new ArrayList<>()).add(v);
+                    System.out.printf("  round %d slice %s %-8s %8s req/s  p50 %6s us  p99 %6s us  agent threads %6.1f us/req  JIT %6.1f us/req%n",
+                            round, v[2], v[1], v[3], v[4], v[5], Long.parseLong(v[7]) / 1e3 / MEASURED,
+                            Long.parseLong(v[8]) * 1e3 / MEASURED);
+                } else if (v[0].equals("RESULT")) {
+                    String[] r = Arrays.copyOfRange(v, 1, v.length);
+                    App app = r[0].equals("agent") ? withAgent : without;
+                    results.put(r[0], result(Arrays.copyOfRange(r, 1, r.length), app.startNanos));
+                }
+            }
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < SLICES; i++) {
+                ratios.add(Double.parseDouble(slices.get("agent").get(i)[3]) / Double.parseDouble(slices.get("baseline").get(i)[3]));
+            }
+            for (String mode : agentFirst ? List.of("agent", "baseline") : List.of("baseline", "agent")) {
+                System.out.printf("  round %d %-8s %s%n", round, mode, results.get(mode));
+            }
+            return new Round(results.get("baseline"), results.get("agent"), ratios);
+        } finally {
+            if (second != null) {
+                second.close();
+            }
+            if (first != null) {
+                first.close();
+            }
+        }
+    }
+
+    private static Result result(String[] v, long startNanos) {
+        double n = Double.parseDouble(v[6]);
+        double benchCpu = Long.parseLong(v[13]) / n / 1e3;
+        Cpu cpu = new Cpu(Long.parseLong(v[7]) / n / 1e3, Long.parseLong(v[8]) / n / 1e3, Long.parseLong(v[9]) / n / 1e3,
+                Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n);
+        return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
+                startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu, benchCpu);
+    }
+
+    /** A started application: its JVM, base URL and the nanoseconds from launch to its first 200. */
+    record App(ForkedJvm jvm, String base, long startNanos) {
+    }
+
+    private static App start(DropCollector collector, String downstream, int round, String classes) throws Exception {
         List<String> cp = new ArrayList<>(ForkedJvm.classpath("tomcat-embed-core", "tomcat-annotations-api", "h2-"));
         cp.add(classes);
         int port = freePort();
@@ -153,24 +278,12 @@ public final class AgentOverheadBench {
         }
         String base = "http://127.0.0.1:" + port;
         long t0 = System.nanoTime();
-        try (ForkedJvm app = b.start()) {
-            long startNanos = awaitFirst200(base + "/work?id=1", app, t0);
-            ForkedJvm load = ForkedJvm.builder().classpath(List.of(classes)).fullJit()
-                    .main(LoadGenerator.class.getName(), base, String.valueOf(CLIENTS), String.valueOf(WARMUP),
-                            String.valueOf(MEASURED))
-                    .start();
-            long benchCpu0 = benchCpuNanos();
-            try (load) {
-                String[] v = load.awaitLine("RESULT", Duration.ofMinutes(10)).split(" ");
-                // this JVM serves the downstream calls and, with the agent, is its collector: on
-                // the same cores as the application, so its cost is shown beside the app's
-                double benchCpu = (benchCpuNanos() - benchCpu0) / 1e3 / (WARMUP + MEASURED);
-                double n = Double.parseDouble(v[6]);
-                Cpu cpu = new Cpu(Long.parseLong(v[7]) / n / 1e3, Long.parseLong(v[8]) / n / 1e3, Long.parseLong(v[9]) / n / 1e3,
-                        Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n);
-                return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
-                        startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu, benchCpu);
-            }
+        ForkedJvm app = b.start();
+        try {
+            return new App(app, base, awaitFirst200(base + "/work?id=1", app, t0));
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
         }
     }
 

@@ -3,43 +3,141 @@ package io.sightline.bench.agent;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The load, in its own JVM so that it does not share a heap, a JIT or GC pauses with the
- * measured application (args: base URL, clients, warm-up requests, measured requests). Closed
- * loop: each client sends the next request when the previous answer is read (keep-alive). Prints
- * one line: {@code RESULT <req/s> <p50 us> <p99 us> <request-thread bytes> <all-thread bytes>
- * <heap after GC> <requests> <process CPU ns> <request-thread CPU ns> <agent-thread CPU ns>
- * <JIT ms> <GCs> <GC ms>}, every figure but the heap being what the application spent during
- * the measured part.
+ * measured applications (args: clients, warm-up requests, measured requests per slice, slices,
+ * at most how many extra warm-up chunks until the JIT has settled ({@link #settle}), the URL
+ * answering the bench JVM's CPU time, then {@code label=baseURL} for each application). Closed loop: each client sends the next
+ * request when the previous answer is read (keep-alive).
+ *
+ * <p>Every application is warmed up first, then the measured part is cut into slices that
+ * alternate between the applications (A B, B A, A B...): whatever else the machine does drifts
+ * over seconds, and alternating short slices lets both sides share that drift instead of one
+ * side getting a quiet minute and the other a busy one. The application not being measured is
+ * idle meanwhile.
+ *
+ * <p>Prints one line per slice, {@code SLICE <label> <slice> <req/s> <p50 us> <p99 us> <process
+ * CPU ns> <agent-thread CPU ns> <JIT ms>}, then per application {@code RESULT <label> <req/s>
+ * <p50 us> <p99 us> <request-thread bytes> <all-thread bytes> <heap after GC> <requests>
+ * <process CPU ns> <request-thread CPU ns> <agent-thread CPU ns> <JIT ms> <GCs> <GC ms> <bench
+ * JVM CPU ns>} over all
+ * its slices (every figure but the heap being what the application spent while measured; the
+ * /stats calls between slices are left out), and {@code DONE}.
  */
 public final class LoadGenerator {
     private LoadGenerator() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String base = args[0];
-        int clients = Integer.parseInt(args[1]);
-        int warmup = Integer.parseInt(args[2]);
-        int measured = Integer.parseInt(args[3]);
-        load(base, clients, new long[warmup]);
-        long[] before = stats(base, false);
-        long[] latencies = new long[measured];
-        long start = System.nanoTime();
-        load(base, clients, latencies);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long[] after = stats(base, true);
-        Arrays.sort(latencies);
-        StringBuilder cpu = new StringBuilder();
-        for (int i = 3; i < after.length; i++) {
-            cpu.append(' ').append(after[i] - before[i]);
+    /** One application's measured part so far. */
+    private static final class Target {
+        final String label;
+        final String base;
+        long[] spent;
+        long nanos;
+        final List<long[]> latencies = new ArrayList<>();
+
+        Target(String spec) {
+            int eq = spec.indexOf('=');
+            label = spec.substring(0, eq);
+            base = spec.substring(eq + 1);
         }
-        System.out.printf("RESULT %.1f %d %d %d %d %d %d%s%n", measured / seconds,
-                latencies[measured / 2] / 1000, latencies[measured * 99 / 100] / 1000,
-                after[0] - before[0], after[1] - before[1], after[2], measured, cpu);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clients = Integer.parseInt(args[0]);
+        int warmup = Integer.parseInt(args[1]);
+        int measured = Integer.parseInt(args[2]);
+        int slices = Integer.parseInt(args[3]);
+        int settle = Integer.parseInt(args[4]);
+        String benchCpu = args[5];
+        List<Target> targets = new ArrayList<>();
+        for (int i = 6; i < args.length; i++) {
+            targets.add(new Target(args[i]));
+        }
+        for (Target t : targets) {
+            load(t.base, clients, new long[warmup]);
+        }
+        settle(targets, clients, measured, settle);
+        for (int slice = 0; slice < slices; slice++) {
+            for (int k = 0; k < targets.size(); k++) {
+                // ABBA over the slices, as the rounds are over JVM starts
+                Target t = targets.get(slice % 2 == 0 ? k : targets.size() - 1 - k);
+                long[] before = stats(t.base, false);
+                long benchBefore = Long.parseLong(get(benchCpu).trim());
+                long[] latencies = new long[measured];
+                long start = System.nanoTime();
+                load(t.base, clients, latencies);
+                long nanos = System.nanoTime() - start;
+                long benchAfter = Long.parseLong(get(benchCpu).trim());
+                long[] after = stats(t.base, false);
+                long[] spent = new long[after.length + 1];
+                for (int i = 0; i < after.length; i++) {
+                    spent[i] = after[i] - before[i];
+                }
+                spent[after.length] = benchAfter - benchBefore;
+                t.spent = t.spent == null ? spent : add(t.spent, spent);
+                t.nanos += nanos;
+                t.latencies.add(latencies);
+                Arrays.sort(latencies);
+                System.out.printf("SLICE %s %d %.1f %d %d %d %d %d%n", t.label, slice + 1, measured / (nanos / 1e9),
+                        latencies[measured / 2] / 1000, latencies[measured * 99 / 100] / 1000, spent[3], spent[5], spent[6]);
+                System.out.flush();
+            }
+        }
+        for (Target t : targets) {
+            long heap = stats(t.base, true)[2];
+            long[] all = new long[measured * slices];
+            for (int i = 0; i < slices; i++) {
+                System.arraycopy(t.latencies.get(i), 0, all, i * measured, measured);
+            }
+            Arrays.sort(all);
+            int n = all.length;
+            StringBuilder cpu = new StringBuilder();
+            for (int i = 3; i < t.spent.length; i++) {
+                cpu.append(' ').append(t.spent[i]);
+            }
+            System.out.printf("RESULT %s %.1f %d %d %d %d %d %d%s%n", t.label, n / (t.nanos / 1e9),
+                    all[n / 2] / 1000, all[n * 99 / 100] / 1000, t.spent[0], t.spent[1], heap, n, cpu);
+        }
+        System.out.println("DONE");
         System.out.flush();
+    }
+
+    /**
+     * More warm-up, a slice's worth at a time and alternating, for each application whose JIT is
+     * still busy (compilation time over 10% of the chunk's wall time), at most {@code maxChunks}
+     * chunks each. On a loaded machine the compiler threads get little CPU and a fixed warm-up
+     * can end with the compile queue still full, which then weighs on the first measured slice.
+     * Prints {@code SETTLE <label> <chunk> <JIT us per request>} per chunk.
+     */
+    private static void settle(List<Target> targets, int clients, int chunk, int maxChunks) throws Exception {
+        List<Target> busy = new ArrayList<>(targets);
+        for (int c = 1; c <= maxChunks && !busy.isEmpty(); c++) {
+            for (Target t : new ArrayList<>(busy)) {
+                long jit0 = stats(t.base, false)[6];
+                long start = System.nanoTime();
+                load(t.base, clients, new long[chunk]);
+                long nanos = System.nanoTime() - start;
+                long jitMillis = stats(t.base, false)[6] - jit0;
+                System.out.printf("SETTLE %s %d %.1f%n", t.label, c, jitMillis * 1e3 / chunk);
+                if (jitMillis * 1_000_000.0 <= 0.1 * nanos) {
+                    busy.remove(t);
+                }
+            }
+        }
+    }
+
+    private static long[] add(long[] a, long[] b) {
+        long[] sum = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            sum[i] = a[i] + b[i];
+        }
+        return sum;
     }
 
     private static long[] stats(String base, boolean gc) throws Exception {
