@@ -169,7 +169,16 @@ public final class Collector implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        flusher.shutdownNow();
+        // never interrupt a periodic flush: an increment interrupted in flight may have been
+        // applied, and the final flush would then write its counts a second time
+        flusher.shutdown();
+        try {
+            if (!flusher.awaitTermination(2, TimeUnit.MINUTES)) {
+                LOG.warn("a statistics flush is still running after 2 minutes; stopping without waiting for it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         spanStore.close(); // writes what is still queued (nothing once the server is terminated)
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {

@@ -154,6 +154,37 @@ class CollectorTest {
     }
 
     @Test
+    void stoppingDuringAPeriodicFlushCountsEverySpanExactlyOnce() throws Exception {
+        // a flush every millisecond: stop() almost always lands while one is writing increments;
+        // interrupting it left the outcome unknown and the final flush wrote the counts again
+        long now = System.currentTimeMillis();
+        java.util.Map<String, Long> sent = new java.util.LinkedHashMap<>();
+        for (int round = 0; round < 12; round++) {
+            String app = "stop-" + round + "-" + RUN;
+            Collector c = new Collector(connection, CollectorConfig.defaults().withPort(0)
+                    .withFlushInterval(Duration.ofMillis(1)), new CollectorMetrics()).start();
+            ManagedChannel ch = channel(c.port());
+            try {
+                SpanBatch.Builder b = SpanBatch.newBuilder().setAgent(ref(app, app + "-1")).setFirstAttempt(true);
+                for (int i = 0; i < 40; i++) {
+                    b.addSpans(span(traceId(), 100 + i, now + i, 10 + i));
+                }
+                assertThat(SpanServiceGrpc.newBlockingStub(ch).send(b.build()).getAccepted()).isEqualTo(40);
+                sent.put(app, 40L);
+            } finally {
+                ch.shutdownNow();
+                c.stop(Duration.ofSeconds(5));
+            }
+        }
+        java.util.Map<String, Long> counted = new java.util.LinkedHashMap<>();
+        for (String app : sent.keySet()) {
+            counted.put(app, queries.serverMap(app, now - 120_000, now + 120_000).links().stream()
+                    .filter(l -> l.from().equals("USER^USER")).mapToLong(ServerMap.Link::totalCount).sum());
+        }
+        assertThat(counted).containsExactlyEntriesOf(sent);
+    }
+
+    @Test
     void aFirstAttemptIsStoredWithoutCheckAndItsResendIsCheckedAndNotCountedAgain() throws Exception {
         String app = "first-" + RUN;
         long now = System.currentTimeMillis();

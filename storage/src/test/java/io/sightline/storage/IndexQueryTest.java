@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every filter of the contract against real HBase: the expected answer is computed from the
- * spans written, and the query must return exactly those, newest first.
+ * spans written, and the query must return exactly those, newest first. Every other span is
+ * stored as older releases stored it (two-cell index rows), so each answer mixes both layouts.
  */
 class IndexQueryTest {
     private static final String APP = "index-app-" + System.nanoTime();
@@ -49,7 +50,15 @@ class IndexQueryTest {
         }
         // another application in the same time range must never show up
         SPANS.add(span(APP + "-other", "agent-a", StorageFixture.traceId(), StorageFixture.spanId(), T0 + 5000, 1).build());
-        new SpanStore(StorageFixture.connection()).store(SPANS, List.of());
+        List<Span> current = new ArrayList<>();
+        for (int i = 0; i < SPANS.size(); i++) {
+            if (i % 2 == 1) {
+                StorageFixture.storeAsOlderRelease(SPANS.get(i));
+            } else {
+                current.add(SPANS.get(i));
+            }
+        }
+        new SpanStore(StorageFixture.connection()).store(current, List.of());
         queries = new HBaseQueries(StorageFixture.connection());
     }
 
@@ -225,7 +234,26 @@ class IndexQueryTest {
     }
 
     @Test
+    void anIndexRowIsOneCellNowAndOlderRowsKeepTheirTwo() throws Exception {
+        try (var index = StorageFixture.connection().getTable(io.sightline.hbase.schema.Tables.TRACE_INDEX)) {
+            for (int i : new int[] {70, 35}) {
+                Span s = SPANS.get(i);
+                var row = index.get(new org.apache.hadoop.hbase.client.Get(io.sightline.hbase.schema.RowKeys.indexRow(
+                        APP, s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId())));
+                assertThat(row.rawCells()).as("span %d", i).hasSize(i % 2 == 0 ? 1 : 2);
+            }
+        }
+    }
+
+    @Test
     void transactionRowsHaveEveryField() {
+        // one-cell row: error (70 % 7 == 0), template (70 % 5 == 0)
+        Span current = SPANS.get(70);
+        assertThat(queries.transactions(q(current.getStartTime(), current.getStartTime() + 1)).transactions()).containsExactly(
+                new TransactionPage.Row(TraceIds.traceIdHex(current.getTraceId().toByteArray()), APP, current.getAgentId(),
+                        current.getStartTime(), current.getElapsed(), "/api/v1/owners", "/owners/{id}", "10.1.2.3", true,
+                        "java.lang.IllegalStateException: boom 70", 500, "GET"));
+        // older two-cell rows
         Span s = SPANS.get(35); // error (35 % 7 == 0), template (35 % 5 == 0)
         TransactionPage p = queries.transactions(q(s.getStartTime(), s.getStartTime() + 1));
         assertThat(p.transactions()).containsExactly(new TransactionPage.Row(

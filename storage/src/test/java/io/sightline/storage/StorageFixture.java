@@ -1,6 +1,9 @@
 package io.sightline.storage;
 
 import io.sightline.hbase.schema.HBaseConnections;
+import io.sightline.hbase.schema.IndexCell;
+import io.sightline.hbase.schema.RowKeys;
+import io.sightline.hbase.schema.Tables;
 import io.sightline.hbase.schema.SchemaTool;
 import io.sightline.hbase.standalone.HBaseTestCluster;
 import io.sightline.protocol.v1.BindValue;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Put;
 
 /** One connection to the shared test HBase with the schema applied, and span builders. */
 public final class StorageFixture {
@@ -58,6 +62,29 @@ public final class StorageFixture {
 
     public static BindValue bind(String v) {
         return v == null ? BindValue.newBuilder().setNull(true).build() : BindValue.newBuilder().setValue(v).build();
+    }
+
+    /**
+     * Stores a span as releases before the one-cell index row did: its traces cell, then an index
+     * row of two cells (the filter cell ending with the URI, and the details in a cell of their
+     * own). Readers must keep answering such rows exactly as rows written today.
+     */
+    public static void storeAsOlderRelease(Span s) throws IOException {
+        byte[] traceId = s.getTraceId().toByteArray();
+        byte[] ip = s.getClientIp().isEmpty() ? null : io.sightline.storage.query.IpRanges.toBytes(s.getClientIp());
+        Span.Builder details = Span.newBuilder().setAgentId(s.getAgentId()).setClientIp(s.getClientIp())
+                .setMethod(s.getMethod()).setUriTemplate(s.getUriTemplate()).setStatus(s.getStatus());
+        if (s.hasException()) {
+            details.setException(exception(s.getException().getClassName(), s.getException().getMessage()));
+        }
+        try (var traces = connection().getTable(Tables.TRACES); var index = connection().getTable(Tables.TRACE_INDEX)) {
+            traces.put(new Put(traceId).addColumn(Tables.TRACES_CF, RowKeys.spanQualifier(s.getAgentId(), s.getSpanId()),
+                    s.toByteArray()));
+            index.put(new Put(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), traceId, s.getSpanId()))
+                    .addColumn(Tables.INDEX_CF, Tables.IDX_FILTER,
+                            IndexCell.encode(s.getElapsed(), s.getError(), ip, s.getAgentId(), s.getUri()))
+                    .addColumn(Tables.INDEX_CF, Tables.IDX_DETAILS, details.build().toByteArray()));
+        }
     }
 
     public static ExceptionInfo exception(String cls, String msg) {

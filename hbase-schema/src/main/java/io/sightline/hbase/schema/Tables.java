@@ -46,7 +46,10 @@ public final class Tables {
      * that HBase's built-in comparators can test each field at its offset on the region server.
      */
     public static final byte[] IDX_FILTER = Bytes.toBytes("f");
-    /** What only the transaction list shows (agent id, client address text, method, status...). */
+    /**
+     * What only the transaction list shows (agent id, client address text, method, status...), in
+     * rows written by older releases; newer rows carry it at the end of the filter cell.
+     */
     public static final byte[] IDX_DETAILS = Bytes.toBytes("d");
 
     /** Server-map statistics: row = node hash + direction + minute; see {@link RowKeys#mapRow}. */

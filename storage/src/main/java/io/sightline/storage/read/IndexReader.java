@@ -110,7 +110,7 @@ final class IndexReader {
                     return new Page(false, encodeCursor(lastSuffix));
                 }
                 byte[] f = b.head.getValue(Tables.INDEX_CF, Tables.IDX_FILTER);
-                Span d = details(b.head);
+                Span d = details(b.head, f);
                 // the filter compared the agent id's hash; a hash collision must not pass
                 if (f != null && (q.agentId() == null || q.agentId().equals(d.getAgentId()))) {
                     sink.accept(b.head, f, d);
@@ -240,11 +240,13 @@ final class IndexReader {
             all.add(column(CompareOperator.LESS_OR_EQUAL, new BinaryComponentComparator(q.clientIp().high(), IndexCell.IP)));
         }
         if (q.url() != null) {
-            // skip the fixed header, then match the URI's bytes (ISO-8859-1: one byte, one character)
+            // skip the fixed header, then match the URI's bytes (ISO-8859-1: one byte, one
+            // character), which end at the value's end (older rows) or at the details mark 0xFF
+            // (one-cell rows); UTF-8 never holds 0xFF, so neither the text nor the URI does
             String header = "\\A[\\s\\S]{" + IndexCell.URI + "}";
             String regex = q.url().glob()
-                    ? header + globOverBytes(q.url().text()) + "\\z"
-                    : header + "[\\s\\S]*" + Pattern.quote(IndexCell.asLatin1(q.url().text()));
+                    ? header + globOverBytes(q.url().text()) + "(?:" + URI_END + "[\\s\\S]*)?\\z"
+                    : header + URI_CHAR + "*" + Pattern.quote(IndexCell.asLatin1(q.url().text()));
             RegexStringComparator c = new RegexStringComparator(regex);
             c.setCharset(StandardCharsets.ISO_8859_1);
             all.add(column(CompareOperator.EQUAL, c));
@@ -258,6 +260,11 @@ final class IndexReader {
         return all.size() == 1 ? all.get(0) : new FilterList(FilterList.Operator.MUST_PASS_ALL, all);
     }
 
+    /** The details mark as the regex sees it (ISO-8859-1). */
+    private static final String URI_END = "\\x" + String.format(java.util.Locale.ROOT, "%02X", IndexCell.DETAILS_MARK & 0xff);
+    /** Any byte of a URI: anything but the details mark. */
+    private static final String URI_CHAR = "[^" + URI_END + "]";
+
     /** A glob ("*" = any run of characters, the rest literal) as a regex over the URI's bytes. */
     static String globOverBytes(String glob) {
         StringBuilder re = new StringBuilder();
@@ -268,7 +275,7 @@ final class IndexReader {
                     re.append(Pattern.quote(IndexCell.asLatin1(glob.substring(start, i))));
                 }
                 if (i < glob.length()) {
-                    re.append("[\\s\\S]*");
+                    re.append(URI_CHAR).append('*');
                 }
                 start = i + 1;
             }
@@ -276,8 +283,12 @@ final class IndexReader {
         return re.toString();
     }
 
-    private static Span details(Result r) {
-        byte[] v = r.getValue(Tables.INDEX_CF, Tables.IDX_DETAILS);
+    /** A row's details: after the URI in its filter cell (one-cell rows) or in a cell of their own (older rows). */
+    private static Span details(Result r, byte[] filter) {
+        byte[] v = filter == null ? null : IndexCell.details(filter);
+        if (v == null) {
+            v = r.getValue(Tables.INDEX_CF, Tables.IDX_DETAILS);
+        }
         if (v == null) {
             return Span.getDefaultInstance();
         }

@@ -374,7 +374,7 @@ public final class SpanStore implements AutoCloseable {
             if (!exists[i]) {
                 Span s = candidates.get(i);
                 owners.get(i).fresh.add(s);
-                index.add(indexPut(indexRows.get(i), s));
+                index.add(indexPut(indexRows.get(i), s, hash(s.getAgentId())));
             }
         }
         if (!index.isEmpty()) {
@@ -503,12 +503,17 @@ public final class SpanStore implements AutoCloseable {
     }
 
     static Put indexPut(Span s) {
-        return indexPut(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId()), s);
+        return indexPut(RowKeys.indexRow(s.getApplicationName(), s.getStartTime(), s.getTraceId().toByteArray(), s.getSpanId()), s,
+                RowKeys.hash(s.getAgentId()));
     }
 
-    static Put indexPut(byte[] row, Span s) {
+    /**
+     * The span's index row: one cell, the filter fields, URI and details together (see
+     * {@link IndexCell}; rows of older releases have the details in a second cell, and readers take
+     * both). {@code agentHash} is {@link RowKeys#hash} of the span's agent id, cached by the caller.
+     */
+    static Put indexPut(byte[] row, Span s, byte[] agentHash) {
         byte[] ip = s.getClientIp().isEmpty() ? null : IpRanges.toBytes(s.getClientIp());
-        byte[] filter = IndexCell.encode(s.getElapsed(), s.getError(), ip, s.getAgentId(), s.getUri());
         // the details are a Span message holding only what the transaction list shows
         Span.Builder d = Span.newBuilder().setAgentId(s.getAgentId()).setClientIp(s.getClientIp())
                 .setMethod(s.getMethod()).setUriTemplate(s.getUriTemplate()).setStatus(s.getStatus());
@@ -516,8 +521,8 @@ public final class SpanStore implements AutoCloseable {
             d.setException(ExceptionInfo.newBuilder().setClassName(s.getException().getClassName())
                     .setMessage(s.getException().getMessage()));
         }
-        return new Put(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER, filter)
-                .addColumn(Tables.INDEX_CF, Tables.IDX_DETAILS, d.build().toByteArray());
+        byte[] value = IndexCell.encode(s.getElapsed(), s.getError(), ip, agentHash, s.getUri(), d.build().toByteArray());
+        return new Put(row).addColumn(Tables.INDEX_CF, Tables.IDX_FILTER, value);
     }
 
     /** For logs: "traceId/spanId". */

@@ -1,6 +1,11 @@
 package io.sightline.bench.storage;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import io.sightline.protocol.v1.BatchAck;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.sightline.collector.Collector;
 import io.sightline.collector.CollectorConfig;
@@ -59,10 +64,22 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 public final class StorageBench {
     /** Concurrent senders (agents) in the ingest part and writer threads in the load; -Dbench.threads. */
     private static final int THREADS = Integer.getInteger("bench.threads", 4);
+    /** Each phase starts with empty memstores and its own flush is counted in its CPU (false: as before, flushes fall where they fall). */
+    private static final boolean FLUSH_PHASES = Boolean.parseBoolean(System.getProperty("bench.flushPhases", "true"));
+    /** Requests are encoded before the timed part, as agents encode on their own machines (false: per send, timed). */
+    private static final boolean PRE_ENCODE = Boolean.parseBoolean(System.getProperty("bench.preEncode", "true"));
     /** Senders flag each batch's first attempt, as the agent does (false: as older agents, every span checked). */
     private static final boolean FIRST_ATTEMPT = Boolean.parseBoolean(System.getProperty("bench.firstAttempt", "true"));
     private static final int BATCH = 100;
     private static final int REGIONS = Integer.getInteger("bench.regions", 2);
+    /** Ingest phases run (-Dbench.phases, comma separated): raw, checked, one, two; the default runs them all. */
+    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "raw,checked,one,two").split(","));
+    /** Per-thread CPU of each phase, by thread group (-Dbench.threadCpu=true; Linux). */
+    private static final boolean THREAD_CPU = Boolean.getBoolean("bench.threadCpu");
+    /** Threads at the end of the last phase's sending, for the per-thread figures. */
+    private static volatile Cpu phaseEnd;
+    /** Spans of each measured phase, for the per-thread figures. */
+    private static long SPANS_FOR_REPORT = 1;
     /** The embedded HBase child, whose CPU time is counted per span beside this JVM's. */
     private static long hbasePid;
 
@@ -70,14 +87,22 @@ public final class StorageBench {
         int transactions = Integer.getInteger("bench.transactions", 1_000_000);
         int ingestSpans = Integer.getInteger("bench.ingestSpans", 200_000);
         Path dir = Files.createTempDirectory("sightline-storage-bench");
-        EmbeddedHBase hbase = EmbeddedHBase.start(dir, HBaseTestCluster.libDir(), EmbeddedHBase.Options.defaults().withMaxHeap("1g"));
+        EmbeddedHBase.Options options = EmbeddedHBase.Options.defaults().withMaxHeap("1g");
+        // e.g. a JFR recording of the HBase child: -Dbench.hbaseJvmArgs=-XX:StartFlightRecording=filename=/tmp/hbase.jfr
+        String hbaseArgs = System.getProperty("bench.hbaseJvmArgs", "").trim();
+        if (!hbaseArgs.isEmpty()) {
+            options = new EmbeddedHBase.Options(options.maxHeap(), options.zookeeperPort(), options.startTimeout(),
+                    options.stopTimeout(), List.of(hbaseArgs.split("\\s+")));
+        }
+        EmbeddedHBase hbase = EmbeddedHBase.start(dir, HBaseTestCluster.libDir(), options);
         hbasePid = hbase.pid();
         try (Connection c = HBaseConnections.connect(hbase.quorum())) {
             int regions = REGIONS;
             SchemaTool.apply(c, 14, regions, false, l -> { });
             System.out.printf(Locale.ROOT, "== Sightline storage bench: %,d transactions for queries, %,d spans for ingest, %d cores, %d regions per big table%n",
                     transactions, ingestSpans, Runtime.getRuntime().availableProcessors(), regions);
-            System.out.printf(Locale.ROOT, "%d concurrent senders / writers; batches flagged first attempt: %s%n", THREADS, FIRST_ATTEMPT);
+            System.out.printf(Locale.ROOT, "%d concurrent senders / writers; batches flagged first attempt: %s; requests encoded before timing: %s%n",
+                    THREADS, FIRST_ATTEMPT, PRE_ENCODE);
             // queries first, so that the bytes on disk count only their transactions
             if (transactions > 0) {
                 queries(c, dir, transactions);
@@ -98,41 +123,78 @@ public final class StorageBench {
     // ------------------------------------------------------------------ ingest
 
     private static void ingest(Connection c, int spans) throws Exception {
-        // the collector path (gRPC server, ingest, group commit, map) is cold until now: without a
-        // warm-up, the first measured phase also pays the JIT compiling it (C2 threads were a
-        // quarter of this JVM's CPU in that phase), which a long-running collector pays once
+        SPANS_FOR_REPORT = spans;
+        // the paths measured (raw puts, gRPC server, ingest, group commit, map, existence checks,
+        // and on the HBase side puts, increments, gets, flushes) are cold until now: without a
+        // warm-up, the measured phases also pay both JVMs' JIT compiling them, which a long-running
+        // collector and HBase pay once (C2 threads were 20-45 us of ~100 us per span in each JVM
+        // with a warm-up of 20,000 spans through one collector only)
         int warmup = Integer.getInteger("bench.warmupSpans", -1);
         if (warmup < 0) {
             warmup = spans / 5;
         }
+        boolean warmupAll = !"one".equals(System.getProperty("bench.warmupPhases", "all"));
         if (warmup > 0) {
             long w0 = System.nanoTime();
-            throughCollectors(c, batches("bench-warmup", warmup, 4), 1);
-            System.out.printf(Locale.ROOT, "ingest warm-up: %,d spans through one collector, untimed (%.1f s)%n", warmup, seconds(w0));
+            if (warmupAll) {
+                for (int round = 0; round < 2; round++) {
+                    if (PHASES.contains("raw")) {
+                        rawPuts(c, batches("bench-warmup-raw", warmup, 10 + round), "bench_raw_warmup" + round);
+                    }
+                    if (PHASES.contains("checked")) {
+                        throughCollectors(c, batches("bench-warmup-0", warmup, 20 + round), 1, false);
+                    }
+                    if (PHASES.contains("one")) {
+                        throughCollectors(c, batches("bench-warmup-1", warmup, 30 + round), 1);
+                    }
+                    if (PHASES.contains("two")) {
+                        throughCollectors(c, batches("bench-warmup-2", warmup, 40 + round), 2);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "ingest warm-up: every phase twice with %,d spans, untimed (%.1f s)%n", warmup, seconds(w0));
+            } else {
+                throughCollectors(c, batches("bench-warmup", warmup, 4), 1);
+                System.out.printf(Locale.ROOT, "ingest warm-up: %,d spans through one collector, untimed (%.1f s)%n", warmup, seconds(w0));
+            }
         } else {
             System.out.printf(Locale.ROOT, "ingest warm-up: none (the first collector phase includes JIT compilation)%n");
         }
         List<List<Span>> batches = batches("bench-raw", spans, 1);
-        Cpu cpuRaw = Cpu.now();
-        double raw = rawPuts(c, batches);
-        cpuRaw = cpuRaw.since();
+        int avgBytes = (int) (batches.stream().flatMap(List::stream).mapToLong(Span::getSerializedSize).sum() / spans);
+        double raw = Double.NaN;
+        Cpu cpuRaw = null;
+        if (PHASES.contains("raw")) {
+            Phase p = rawPuts(c, batches, "bench_raw");
+            raw = p.rate();
+            cpuRaw = p.cpu();
+        }
+        batches = null;
         // the same through one collector with no batch flagged as a first attempt (older agents):
         // every span's index row is checked first; measured next to the flagged phase, under the same load
-        List<List<Span>> batches0 = batches("bench-ingest-0", spans, 5);
-        Cpu cpuChecked = Cpu.now();
-        double checked = throughCollectors(c, batches0, 1, false);
-        cpuChecked = cpuChecked.since();
-        batches0 = null;
-        List<List<Span>> batches1 = batches("bench-ingest-1", spans, 2);
-        Cpu cpuOne = Cpu.now();
-        double one = throughCollectors(c, batches1, 1);
-        cpuOne = cpuOne.since();
-        batches1 = null;
-        List<List<Span>> batches2 = batches("bench-ingest-2", spans, 3);
-        Cpu cpuTwo = Cpu.now();
-        double two = throughCollectors(c, batches2, 2);
-        cpuTwo = cpuTwo.since();
-        int avgBytes = (int) (batches.stream().flatMap(List::stream).mapToLong(Span::getSerializedSize).sum() / spans);
+        double checked = Double.NaN;
+        Cpu cpuChecked = null;
+        if (PHASES.contains("checked")) {
+            List<List<Span>> batches0 = batches("bench-ingest-0", spans, 5);
+            Phase p = throughCollectors(c, batches0, 1, false);
+            checked = p.rate();
+            cpuChecked = p.cpu();
+        }
+        double one = Double.NaN;
+        Cpu cpuOne = null;
+        if (PHASES.contains("one")) {
+            List<List<Span>> batches1 = batches("bench-ingest-1", spans, 2);
+            Phase p = throughCollectors(c, batches1, 1);
+            one = p.rate();
+            cpuOne = p.cpu();
+        }
+        double two = Double.NaN;
+        Cpu cpuTwo = null;
+        if (PHASES.contains("two")) {
+            List<List<Span>> batches2 = batches("bench-ingest-2", spans, 3);
+            Phase p = throughCollectors(c, batches2, 2);
+            two = p.rate();
+            cpuTwo = p.cpu();
+        }
         System.out.printf(Locale.ROOT, "ingest baseline  raw HBase puts of the span bytes: %,10.0f spans/s (avg span %d bytes, 10 events)%n",
                 raw, avgBytes);
         System.out.printf(Locale.ROOT, "ingest 1 collector (gRPC, idempotent store, index, map): %,10.0f spans/s  ratio vs raw %.2f%n",
@@ -141,16 +203,20 @@ public final class StorageBench {
                 checked, checked / raw);
         System.out.printf(Locale.ROOT, "ingest 2 collectors:                                      %,10.0f spans/s  ratio vs raw %.2f, vs 1 collector %.2f%n",
                 two, two / raw, two / one);
-        System.out.printf(Locale.ROOT, "CPU per span (us), bench JVM [senders + collectors] + HBase child:%n");
-        System.out.printf(Locale.ROOT, "  raw puts      %7.1f + %7.1f = %7.1f%n", cpuRaw.jvmUs(spans), cpuRaw.hbaseUs(spans), cpuRaw.totalUs(spans));
-        System.out.printf(Locale.ROOT, "  1 collector   %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuOne.jvmUs(spans), cpuOne.hbaseUs(spans),
-                cpuOne.totalUs(spans), cpuOne.totalUs(spans) / cpuRaw.totalUs(spans));
-        System.out.printf(Locale.ROOT, "  1 coll. chk.  %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuChecked.jvmUs(spans), cpuChecked.hbaseUs(spans),
-                cpuChecked.totalUs(spans), cpuChecked.totalUs(spans) / cpuRaw.totalUs(spans));
-        System.out.printf(Locale.ROOT, "  2 collectors  %7.1f + %7.1f = %7.1f  ratio vs raw %.2f%n", cpuTwo.jvmUs(spans), cpuTwo.hbaseUs(spans),
-                cpuTwo.totalUs(spans), cpuTwo.totalUs(spans) / cpuRaw.totalUs(spans));
+        System.out.printf(Locale.ROOT, "CPU per span (us), bench JVM [senders + collectors] + HBase child%s:%n",
+                FLUSH_PHASES ? ", each phase's flush included" : "");
+        cpuLine("raw puts     ", cpuRaw, null, spans);
+        cpuLine("1 collector  ", cpuOne, cpuRaw, spans);
+        cpuLine("1 coll. chk. ", cpuChecked, cpuRaw, spans);
+        cpuLine("2 collectors ", cpuTwo, cpuRaw, spans);
         HBaseQueries q = new HBaseQueries(c);
-        for (String app : List.of("bench-ingest-0", "bench-ingest-1", "bench-ingest-2")) {
+        List<String> apps = new ArrayList<>();
+        for (String[] phase : new String[][] {{"checked", "bench-ingest-0"}, {"one", "bench-ingest-1"}, {"two", "bench-ingest-2"}}) {
+            if (PHASES.contains(phase[0])) {
+                apps.add(phase[1]);
+            }
+        }
+        for (String app : apps) {
             ServerMap m = q.serverMap(app, 0, Long.MAX_VALUE / 2);
             long users = m.links().stream().filter(l -> l.from().equals("USER^USER")).mapToLong(ServerMap.Link::totalCount).sum();
             System.out.printf(Locale.ROOT, "map check %-15s USER->app total %,d (sent %,d) %s%n", app, users, spans,
@@ -158,6 +224,42 @@ public final class StorageBench {
         }
         q.close();
     }
+
+    private static void cpuLine(String label, Cpu cpu, Cpu raw, long spans) {
+        if (cpu == null) {
+            return;
+        }
+        String ratio = raw == null || cpu == raw ? "" : String.format(Locale.ROOT, "  ratio vs raw %.2f", cpu.totalUs(spans) / raw.totalUs(spans));
+        System.out.printf(Locale.ROOT, "  %s %7.1f + %7.1f = %7.1f%s;  JIT compiling %.1f + %.1f, without it %.1f + %.1f = %.1f%n",
+                label, cpu.jvmUs(spans), cpu.hbaseUs(spans), cpu.totalUs(spans), ratio,
+                cpu.jvmJitNanos() / 1e3 / spans, cpu.hbaseJitNanos() / 1e3 / spans,
+                (cpu.jvmNanos() - cpu.jvmJitNanos()) / 1e3 / spans, (cpu.hbaseNanos() - cpu.hbaseJitNanos()) / 1e3 / spans,
+                cpu.totalUs(spans) - cpu.jitUs(spans));
+        if (cpu.breakdown() != null) {
+            System.out.printf(Locale.ROOT, "      %s%n", cpu.breakdown());
+        }
+    }
+
+    private static SpanBatch batch(List<Span> spans, List<MetadataEntry> metadata, boolean firstAttempt) {
+        return SpanBatch.newBuilder().setAgent(AgentRef.newBuilder()
+                        .setAgentId(spans.get(0).getAgentId()).setApplicationName(spans.get(0).getApplicationName()))
+                .addAllSpans(spans).addAllMetadata(metadata).setFirstAttempt(firstAttempt).build();
+    }
+
+    /** SpanService/Send with the request as bytes already encoded (a SpanBatch). */
+    private static final MethodDescriptor<byte[], BatchAck> SEND_BYTES = SpanServiceGrpc.getSendMethod()
+            .toBuilder(new MethodDescriptor.Marshaller<byte[]>() {
+                @Override
+                public java.io.InputStream stream(byte[] value) {
+                    return new java.io.ByteArrayInputStream(value);
+                }
+
+                @Override
+                public byte[] parse(java.io.InputStream stream) {
+                    throw new UnsupportedOperationException("requests only");
+                }
+            }, ProtoUtils.marshaller(BatchAck.getDefaultInstance()))
+            .build();
 
     private static List<List<Span>> batches(String app, int spans, long seed) {
         SpanFactory f = new SpanFactory(seed);
@@ -177,31 +279,85 @@ public final class StorageBench {
         return out;
     }
 
-    private static double rawPuts(Connection c, List<List<Span>> batches) throws Exception {
-        TableName raw = TableName.valueOf(Tables.NAMESPACE, "bench_raw");
+    /** A measured phase: its rate and the CPU it took (from the clock's start to the end of its teardown). */
+    private record Phase(double rate, Cpu cpu) {
+    }
+
+    private static Phase rawPuts(Connection c, List<List<Span>> batches, String table) throws Exception {
+        TableName raw = TableName.valueOf(Tables.NAMESPACE, table);
         try (Admin admin = c.getAdmin()) {
             admin.createTable(TableDescriptorBuilder.newBuilder(raw)
                     .setColumnFamily(Tables.all(14).get(1).getColumnFamilies()[0]).build(), Tables.splitKeys(Tables.TRACES, REGIONS));
         }
+        // row, qualifier and value of each span; with PRE_ENCODE made before the clock starts, as
+        // for the collectors, which receive spans already encoded
+        List<List<byte[][]>> cells = PRE_ENCODE ? new ArrayList<>(batches.size()) : null;
+        if (PRE_ENCODE) {
+            for (List<Span> batch : batches) {
+                List<byte[][]> b = new ArrayList<>(batch.size());
+                for (Span s : batch) {
+                    b.add(rawCell(s));
+                }
+                cells.add(b);
+            }
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            ids.add(i);
+        }
+        flushIngestTables(c);
+        Cpu cpu = Cpu.now();
         long t0 = System.nanoTime();
-        parallel(batches, batch -> {
-            List<Put> puts = new ArrayList<>(batch.size());
-            for (Span s : batch) {
-                puts.add(new Put(s.getTraceId().toByteArray()).addColumn(Tables.TRACES_CF,
-                        io.sightline.hbase.schema.RowKeys.spanQualifier(s.getAgentId(), s.getSpanId()), s.toByteArray()));
+        parallel(ids, i -> {
+            List<Put> puts = new ArrayList<>(batches.get(i).size());
+            if (cells != null) {
+                for (byte[][] cell : cells.get(i)) {
+                    puts.add(new Put(cell[0]).addColumn(Tables.TRACES_CF, cell[1], cell[2]));
+                }
+            } else {
+                for (Span s : batches.get(i)) {
+                    byte[][] cell = rawCell(s);
+                    puts.add(new Put(cell[0]).addColumn(Tables.TRACES_CF, cell[1], cell[2]));
+                }
             }
             try (Table t = c.getTable(raw)) {
                 t.put(puts);
             }
         });
-        return count(batches) / seconds(t0);
+        double rate = count(batches) / seconds(t0);
+        flushIngestTables(c);
+        return new Phase(rate, cpu.since());
     }
 
-    private static double throughCollectors(Connection c, List<List<Span>> batches, int n) throws Exception {
+    /**
+     * Writes every memstore of the ingest tables to store files. Called before each phase
+     * (untimed), so that it starts with empty memstores, and after it, counted in its CPU: every
+     * byte stored is flushed once (compressed) in steady state, and each phase pays for its own
+     * bytes instead of whichever phase happens to cross the memstore limit.
+     */
+    private static void flushIngestTables(Connection c) throws IOException {
+        if (!FLUSH_PHASES) {
+            return;
+        }
+        try (Admin admin = c.getAdmin()) {
+            for (TableName t : admin.listTableNamesByNamespace(Tables.NAMESPACE)) {
+                if (!t.equals(Tables.SCHEMA) && !t.equals(Tables.AGENTS)) {
+                    admin.flush(t);
+                }
+            }
+        }
+    }
+
+    private static byte[][] rawCell(Span s) {
+        return new byte[][] {s.getTraceId().toByteArray(),
+            io.sightline.hbase.schema.RowKeys.spanQualifier(s.getAgentId(), s.getSpanId()), s.toByteArray()};
+    }
+
+    private static Phase throughCollectors(Connection c, List<List<Span>> batches, int n) throws Exception {
         return throughCollectors(c, batches, n, FIRST_ATTEMPT);
     }
 
-    private static double throughCollectors(Connection c, List<List<Span>> batches, int n, boolean firstAttempt) throws Exception {
+    private static Phase throughCollectors(Connection c, List<List<Span>> batches, int n, boolean firstAttempt) throws Exception {
         List<Collector> collectors = new ArrayList<>();
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -213,27 +369,53 @@ public final class StorageBench {
             channels.add(NettyChannelBuilder.forAddress("127.0.0.1", collectors.get(i % n).port()).usePlaintext().build());
         }
         List<MetadataEntry> metadata = SpanFactory.metadata();
+        // agents encode their batches on their own machines: with PRE_ENCODE the requests are
+        // encoded here, before the clock starts, and the senders only send bytes
+        List<byte[]> encoded = null;
+        long spans = count(batches);
+        int batchCount = batches.size();
+        if (PRE_ENCODE) {
+            encoded = new ArrayList<>(batches.size());
+            for (int i = 0; i < batches.size(); i++) {
+                encoded.add(batch(batches.get(i), i < THREADS ? metadata : List.of(), firstAttempt).toByteArray());
+            }
+            // the caller's span objects are not used any more: let them go, so that this JVM's GC
+            // does not trace them while the collectors run
+            batches.clear();
+        }
+        List<byte[]> requests = encoded;
         AtomicLong next = new AtomicLong();
+        flushIngestTables(c);
+        Cpu cpu = Cpu.now();
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         List<Future<?>> fs = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            SpanServiceGrpc.SpanServiceBlockingStub stub = SpanServiceGrpc.newBlockingStub(channels.get(t));
+            ManagedChannel channel = channels.get(t);
+            SpanServiceGrpc.SpanServiceBlockingStub stub = SpanServiceGrpc.newBlockingStub(channel);
             fs.add(pool.submit(() -> {
-                for (long i; (i = next.getAndIncrement()) < batches.size(); ) {
-                    List<Span> b = batches.get((int) i);
-                    SpanBatch.Builder sb = SpanBatch.newBuilder().setAgent(AgentRef.newBuilder()
-                            .setAgentId(b.get(0).getAgentId()).setApplicationName(b.get(0).getApplicationName())).addAllSpans(b);
-                    if (i < THREADS) {
-                        sb.addAllMetadata(metadata);
-                    }
-                    sb.setFirstAttempt(firstAttempt);
+                for (long i; (i = next.getAndIncrement()) < batchCount; ) {
+                    List<Span> b = requests == null ? batches.get((int) i) : null;
+                    byte[] request = requests == null ? null : requests.get((int) i);
+                    boolean first = firstAttempt;
                     while (true) {
                         try {
-                            stub.send(sb.build());
+                            if (request != null) {
+                                ClientCalls.blockingUnaryCall(channel, SEND_BYTES, CallOptions.DEFAULT, request);
+                            } else {
+                                // encoded per send, inside the timed part (the figures before pre-encoding)
+                                stub.send(batch(b, i < THREADS ? metadata : List.of(), first));
+                            }
                             break;
                         } catch (io.grpc.StatusRuntimeException e) {
-                            sb.setFirstAttempt(false); // a resend, as the agent's
+                            // a resend, as the agent's: no longer flagged as a first attempt (protobuf
+                            // reads the last value of a field, so the flag appended overrides)
+                            first = false;
+                            if (request != null) {
+                                request = java.util.Arrays.copyOf(request, request.length + 2);
+                                request[request.length - 2] = (byte) (SpanBatch.FIRST_ATTEMPT_FIELD_NUMBER << 3);
+                                request[request.length - 1] = 0;
+                            }
                             Thread.sleep(50); // busy: the agent would retry too
                         }
                     }
@@ -244,13 +426,15 @@ public final class StorageBench {
         for (Future<?> f : fs) {
             f.get();
         }
-        double rate = count(batches) / seconds(t0);
+        double rate = spans / seconds(t0);
+        phaseEnd = Cpu.now();
         pool.shutdown();
         channels.forEach(ManagedChannel::shutdownNow);
         for (Collector col : collectors) {
             col.stop(Duration.ofSeconds(10));
         }
-        return rate;
+        flushIngestTables(c);
+        return new Phase(rate, cpu.since());
     }
 
     // ------------------------------------------------------------------ queries
@@ -401,16 +585,36 @@ public final class StorageBench {
     // ------------------------------------------------------------------ helpers
 
     /** CPU nanoseconds of this JVM and of the HBase child: a point in time, or (from since()) an interval. */
-    private record Cpu(long jvmNanos, long hbaseNanos) {
+    private record Cpu(long jvmNanos, long hbaseNanos, long jvmJitNanos, long hbaseJitNanos, ThreadCpu jvmThreads,
+                       ThreadCpu hbaseThreads, String breakdown) {
+        /** Thread names of HotSpot's JIT compilers (C1, C2) as /proc shows them, digits folded. */
+        private static final String JIT = "CN CompilerThre";
+
         static Cpu now() {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long child = ProcessHandle.of(hbasePid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
-            return new Cpu(os.getProcessCpuTime(), child);
+            return new Cpu(os.getProcessCpuTime(), child, 0, 0, ThreadCpu.of(ProcessHandle.current().pid()), ThreadCpu.of(hbasePid), null);
         }
 
+        /**
+         * The interval since this point, with the part of it the JIT compilers took (a cost a
+         * long-running process has paid before), and with -Dbench.threadCpu=true where each
+         * process's CPU went: the bench JVM's threads as they were when the last send returned
+         * (the senders' and collectors' threads end after that), the HBase child's at the end.
+         */
         Cpu since() {
             Cpu n = now();
-            return new Cpu(n.jvmNanos - jvmNanos, n.hbaseNanos - hbaseNanos);
+            Cpu end = phaseEnd != null ? phaseEnd : n;
+            phaseEnd = null;
+            return new Cpu(n.jvmNanos - jvmNanos, n.hbaseNanos - hbaseNanos, n.jvmThreads.nanosSince(jvmThreads, JIT),
+                    n.hbaseThreads.nanosSince(hbaseThreads, JIT), null, null,
+                    THREAD_CPU ? "bench JVM:   " + end.jvmThreads.report(jvmThreads, end.jvmNanos - jvmNanos, SPANS_FOR_REPORT, 14)
+                            + "\n      HBase child: " + n.hbaseThreads.report(hbaseThreads, n.hbaseNanos - hbaseNanos, SPANS_FOR_REPORT, 14)
+                            : null);
+        }
+
+        double jitUs(long spans) {
+            return (jvmJitNanos + hbaseJitNanos) / 1e3 / spans;
         }
 
         double jvmUs(long spans) {
@@ -449,6 +653,7 @@ public final class StorageBench {
         for (Future<?> f : fs) {
             f.get();
         }
+        phaseEnd = Cpu.now();
         pool.shutdown();
     }
 
