@@ -171,30 +171,15 @@ public final class StorageBench {
         batches = null;
         // the same through one collector with no batch flagged as a first attempt (older agents):
         // every span's index row is checked first; measured next to the flagged phase, under the same load
-        double checked = Double.NaN;
-        Cpu cpuChecked = null;
-        if (PHASES.contains("checked")) {
-            List<List<Span>> batches0 = batches("bench-ingest-0", spans, 5);
-            Phase p = throughCollectors(c, batches0, 1, false);
-            checked = p.rate();
-            cpuChecked = p.cpu();
-        }
-        double one = Double.NaN;
-        Cpu cpuOne = null;
-        if (PHASES.contains("one")) {
-            List<List<Span>> batches1 = batches("bench-ingest-1", spans, 2);
-            Phase p = throughCollectors(c, batches1, 1);
-            one = p.rate();
-            cpuOne = p.cpu();
-        }
-        double two = Double.NaN;
-        Cpu cpuTwo = null;
-        if (PHASES.contains("two")) {
-            List<List<Span>> batches2 = batches("bench-ingest-2", spans, 3);
-            Phase p = throughCollectors(c, batches2, 2);
-            two = p.rate();
-            cpuTwo = p.cpu();
-        }
+        Phase checkedPhase = collectorPhase("checked", c, "bench-ingest-0", spans, 5, 1, false);
+        Phase onePhase = collectorPhase("one", c, "bench-ingest-1", spans, 2, 1, FIRST_ATTEMPT);
+        Phase twoPhase = collectorPhase("two", c, "bench-ingest-2", spans, 3, 2, FIRST_ATTEMPT);
+        double checked = checkedPhase.rate();
+        double one = onePhase.rate();
+        double two = twoPhase.rate();
+        Cpu cpuChecked = checkedPhase.cpu();
+        Cpu cpuOne = onePhase.cpu();
+        Cpu cpuTwo = twoPhase.cpu();
         System.out.printf(Locale.ROOT, "ingest baseline  raw HBase puts of the span bytes: %,10.0f spans/s (avg span %d bytes, 10 events)%n",
                 raw, avgBytes);
         System.out.printf(Locale.ROOT, "ingest 1 collector (gRPC, idempotent store, index, map): %,10.0f spans/s  ratio vs raw %.2f%n",
@@ -281,6 +266,17 @@ public final class StorageBench {
 
     /** A measured phase: its rate and the CPU it took (from the clock's start to the end of its teardown). */
     private record Phase(double rate, Cpu cpu) {
+        /** A phase left out by -Dbench.phases. */
+        static final Phase SKIPPED = new Phase(Double.NaN, null);
+    }
+
+    /** The ingest of {@code app}'s spans through {@code collectors} collectors, or SKIPPED when not among the phases run. */
+    private static Phase collectorPhase(String name, Connection c, String app, int spans, long seed, int collectors,
+                                        boolean firstAttempt) throws Exception {
+        if (!PHASES.contains(name)) {
+            return Phase.SKIPPED;
+        }
+        return throughCollectors(c, batches(app, spans, seed), collectors, firstAttempt);
     }
 
     private static Phase rawPuts(Connection c, List<List<Span>> batches, String table) throws Exception {
