@@ -34,7 +34,10 @@ import io.sightline.agent.testing.ForkedJvm;
  * <p>Settings (system properties): bench.rounds (4), bench.clients (2), bench.warmup (4000),
  * bench.requests (8000 per slice), bench.slices (1), bench.settle (0: at most this many more
  * warm-up chunks of bench.requests while an application's JIT is busy), bench.sampling (1),
- * bench.appJvmArgs (none: extra options of the measured application, for profiling it).
+ * bench.heap (-Xms512m -Xmx512m -Xmn256m: the same fixed heap and young generation for both
+ * applications, so that G1's own sizing, which differs from run to run, does not decide the
+ * comparison; empty for the JVM's defaults), bench.appJvmArgs (none: extra options of the
+ * measured application, for profiling it).
  */
 public final class AgentOverheadBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
@@ -49,6 +52,8 @@ public final class AgentOverheadBench {
     /** Extra JVM options for the measured application, space separated; {mode} and {round} are
      *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
     static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
+    /** Heap options of both applications (see the class comment). */
+    static final String HEAP = System.getProperty("bench.heap", "-Xms512m -Xmx512m -Xmn256m");
 
     private AgentOverheadBench() {
     }
@@ -118,8 +123,9 @@ public final class AgentOverheadBench {
         double tp = median(plain, Result::perSecond);
         double ta = median(agent, Result::perSecond);
         System.out.printf("agent-overhead: Tomcat + H2 (2 queries with a bind, one on an executor) + 1 outgoing HTTP call per request;%n"
-                + "  %d rounds (ABBA), %d clients in a separate JVM, %d warm-up + %d measured requests (%d slices of %d), sampling 1/%d; medians%n",
-                ROUNDS, CLIENTS, WARMUP, MEASURED * SLICES, SLICES, MEASURED, SAMPLING);
+                + "  %d rounds (ABBA), %d clients in a separate JVM, %d warm-up + %d measured requests (%d slices of %d), sampling 1/%d; medians%n"
+                + "  application heap: %s%n",
+                ROUNDS, CLIENTS, WARMUP, MEASURED * SLICES, SLICES, MEASURED, SAMPLING, HEAP.isBlank() ? "JVM defaults" : HEAP);
         System.out.printf("  %-22s %12s %12s %12s%n", "", "baseline", "agent", "added");
         row("throughput (req/s)", tp, ta);
         row("p50 latency (us)", median(plain, Result::p50), median(agent, Result::p50));
@@ -263,7 +269,7 @@ public final class AgentOverheadBench {
         int port = freePort();
         ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName(), String.valueOf(port), downstream)
                 .fullJit();
-        for (String arg : APP_JVM_ARGS.trim().split("\\s+")) {
+        for (String arg : (HEAP + " " + APP_JVM_ARGS).trim().split("\\s+")) {
             if (!arg.isEmpty()) {
                 b.jvmArg(arg.replace("{mode}", collector != null ? "agent" : "baseline").replace("{round}", String.valueOf(round)));
             }
