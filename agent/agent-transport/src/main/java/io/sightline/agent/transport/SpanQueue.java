@@ -25,8 +25,15 @@ import io.grpc.KnownLength;
  */
 final class SpanQueue {
     static final int PAGE_BYTES = 64 * 1024;
-    /** Emptied pages kept for reuse; more are left to the GC. */
-    private static final int SPARE_PAGES = 2;
+    /**
+     * Emptied pages kept for reuse while busy, more are left to the GC: as many as the sender
+     * fills before it sends ({@link GrpcExporter#SEND_BYTES}), so that under load pages are
+     * reused (they age into the old generation and no young collection copies them) instead of
+     * allocated for every call.
+     */
+    static final int SPARE_PAGES = 16;
+    /** Emptied pages kept once the sender is idle ({@link #trimSpare}). */
+    static final int IDLE_SPARE_PAGES = 1;
 
     private static final class Page {
         final byte[] bytes;
@@ -201,6 +208,18 @@ final class SpanQueue {
         queuedAt = q;
         needs = t;
         head = 0;
+    }
+
+    /** The sender is idle: keeps {@link #IDLE_SPARE_PAGES} emptied pages, leaves the rest to the GC. */
+    void trimSpare() {
+        while (spare.size() > IDLE_SPARE_PAGES) {
+            spare.pollLast();
+        }
+    }
+
+    /** Emptied pages kept for reuse (for tests). */
+    int sparePages() {
+        return spare.size();
     }
 
     private byte[] pageBytes() {
