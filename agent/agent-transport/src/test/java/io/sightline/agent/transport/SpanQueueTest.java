@@ -169,8 +169,8 @@ class SpanQueueTest {
 
     @Test
     void emptiedPagesAreKeptForReuseWhileBusyAndLeftToTheGcWhenIdle() throws Exception {
-        for (int i = 1; i <= 1500; i++) {
-            add(i, 1000); // ~1 KB each: about 23 pages
+        for (int i = 1; i <= 2500; i++) {
+            add(i, 1000); // ~1 KB each: about 38 pages
         }
         queue.removeFirst(queue.size());
         assertThat(queue.sparePages()).isEqualTo(SpanQueue.SPARE_PAGES);
