@@ -36,11 +36,12 @@ import io.sightline.protocol.v1.StatServiceGrpc;
 /**
  * Sends spans and stats to the collector over gRPC, from one daemon thread ("sightline-sender").
  *
- * <p>Application threads only put finished spans into the bounded backlog; this thread takes
- * them out every few milliseconds and encodes each into the {@link SpanQueue}'s pages, so that
- * what waits for a call is bytes, not the span's objects (which would otherwise live through
- * young collections and be copied). It sends the oldest queued spans when a batch is full or the
- * oldest has waited {@link #LINGER_MILLIS}. Spans leave the queue only when the collector
+ * <p>Application threads only put finished spans into the bounded backlog (they never wake this
+ * thread); this thread takes them out every few milliseconds and encodes each into the
+ * {@link SpanQueue}'s pages, so that what waits for a call is bytes, not the span's objects (which
+ * would otherwise live through young collections and be copied). It sends the oldest queued spans
+ * when a batch is full ({@code sightline.batch.size} spans or {@link #SEND_BYTES}) or the oldest
+ * has waited {@link #LINGER_MILLIS}. Spans leave the queue only when the collector
  * acknowledged them; on failure they are kept and sent again after reconnecting (storage is
  * idempotent per trace id and span id). Backlog and queue together hold at most the backlog's
  * capacity of spans (and the queue at most {@link #MAX_QUEUED_BYTES}); beyond, the oldest are
