@@ -75,7 +75,7 @@ final class SpanBatchWriter {
         sizeCount = 0;
         idCount = 0;
         needs.clear();
-        List<EventRecord> list = s.events();
+        List<EventRecord> list = s.orderedEvents();
         int n = spanSize(s, list, agentFields);
         int total = nested(2, n);
         if (total > maxBytes) {
@@ -268,8 +268,8 @@ final class SpanBatchWriter {
                 + exceptionField(17, s.exception)
                 + stringSize(18, s.parentApplication)
                 + stringSize(19, s.parentServiceType);
-        for (EventRecord e : list) {
-            n += nested(20, eventSize(e));
+        for (int i = 0, size = list.size(); i < size; i++) {
+            n += nested(20, eventSize(list.get(i)));
         }
         n += int32Size(21, s.droppedEvents())
                 + stringSize(22, s.threadName)
@@ -290,9 +290,10 @@ final class SpanBatchWriter {
                 + stringSize(5, e.serviceType)
                 + fixed64Size(6, apiId)
                 + fixed64Size(7, sqlId);
-        if (e.bindValues != null) {
-            for (String v : e.bindValues) {
-                n += nested(8, bindSize(v));
+        List<String> binds = e.bindValues;
+        if (binds != null) {
+            for (int i = 0, size = binds.size(); i < size; i++) {
+                n += nested(8, bindSize(binds.get(i)));
             }
         }
         n += stringSize(9, e.destination)
@@ -369,8 +370,10 @@ final class SpanBatchWriter {
         string(out, 5, e.serviceType);
         fixed64(out, 6, apiId);
         fixed64(out, 7, sqlId);
-        if (e.bindValues != null) {
-            for (String v : e.bindValues) {
+        List<String> binds = e.bindValues;
+        if (binds != null) {
+            for (int i = 0, size = binds.size(); i < size; i++) {
+                String v = binds.get(i);
                 out.writeTag(8, 2);
                 out.writeUInt32NoTag(bindSize(v));
                 if (v == null) {

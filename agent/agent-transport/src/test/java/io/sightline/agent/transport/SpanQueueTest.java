@@ -166,4 +166,20 @@ class SpanQueueTest {
         assertThat(queue.size()).isZero();
         assertThat(queue.bytes()).isZero();
     }
+
+    @Test
+    void emptiedPagesAreKeptForReuseWhileBusyAndLeftToTheGcWhenIdle() throws Exception {
+        for (int i = 1; i <= 2500; i++) {
+            add(i, 1000); // ~1 KB each: about 38 pages
+        }
+        queue.removeFirst(queue.size());
+        assertThat(queue.sparePages()).isEqualTo(SpanQueue.SPARE_PAGES);
+        for (int i = 1; i <= 600; i++) {
+            add(i, 1000); // the next busy spell takes pages from the spare ones
+        }
+        assertThat(queue.sparePages()).isLessThan(SpanQueue.SPARE_PAGES);
+        queue.removeFirst(queue.size());
+        queue.trimSpare();
+        assertThat(queue.sparePages()).isEqualTo(SpanQueue.IDLE_SPARE_PAGES);
+    }
 }

@@ -119,15 +119,16 @@ public final class BenchApp {
     }
 
     /**
-     * Where the CPU goes, so far: {process CPU ns, CPU ns of the live request threads, CPU ns of
-     * the live agent threads ("sightline-*"), JIT compilation ms, GC collections, GC ms}. Thread
-     * CPU counts only live threads (the pools here keep theirs); process CPU counts everything,
-     * the JIT's and GC's native threads included.
+     * Where the CPU goes, so far: {process CPU ns, CPU ns of the request threads, CPU ns of the
+     * agent threads ("sightline-*"), JIT compilation ms, GC collections, GC ms}. Process CPU
+     * counts everything, the JIT's and GC's native threads included. A thread's CPU can only be
+     * read while it lives, and pooled agent threads (gRPC's cached executor) end after a minute
+     * idle: each thread's last reading is kept, so a thread that has ended still counts with what
+     * it used (it was idle for its last minute, so that reading is its total when this is called
+     * at least once a minute, as the load generator does around every slice).
      */
-    static long[] cpu() {
+    static synchronized long[] cpu() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long request = 0;
-        long agent = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             long ns = mx.getThreadCpuTime(t.getId());
             if (ns <= 0) {
@@ -135,10 +136,18 @@ public final class BenchApp {
             }
             String name = t.getName();
             if (name.startsWith("http-nio-") && name.contains("-exec-") || name.equals("bench-worker")) {
-                request += ns;
+                REQUEST_CPU.put(t.getId(), ns);
             } else if (name.startsWith("sightline-")) {
-                agent += ns;
+                AGENT_CPU.put(t.getId(), ns);
             }
+        }
+        long request = 0;
+        for (long ns : REQUEST_CPU.values()) {
+            request += ns;
+        }
+        long agent = 0;
+        for (long ns : AGENT_CPU.values()) {
+            agent += ns;
         }
         long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -151,6 +160,10 @@ public final class BenchApp {
         }
         return new long[] {process, request, agent, jitMillis, gcCount, gcMillis};
     }
+
+    /** Last CPU reading (ns) per thread id, ended threads included (see {@link #cpu()}). */
+    private static final java.util.Map<Long, Long> REQUEST_CPU = new java.util.HashMap<>();
+    private static final java.util.Map<Long, Long> AGENT_CPU = new java.util.HashMap<>();
 
     static String call(String url) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();

@@ -274,7 +274,7 @@ public final class AgentConfig {
     }
 
     public int batchSize() {
-        return getInt(BATCH_SIZE, 1000, 1, 10_000);
+        return getInt(BATCH_SIZE, 5000, 1, 10_000);
     }
 
     /** The longest the transport waits for a first span before it connects anyway. */

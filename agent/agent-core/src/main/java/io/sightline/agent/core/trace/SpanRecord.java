@@ -1,11 +1,8 @@
 package io.sightline.agent.core.trace;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.sightline.protocol.ServiceTypes;
 
@@ -141,11 +138,26 @@ public final class SpanRecord {
         return true;
     }
 
-    /** Puts the ended events of a finished span in call-tree order, numbered, into {@link #events}. */
+    /**
+     * Puts the ended events of a finished span in call-tree order, numbered, into {@link #events}:
+     * depth first, siblings by start (ties: the order begun). Runs once per span on the sender's
+     * thread, so it works in two arrays instead of a map of child lists: the kept events in the
+     * order begun, and per kept event its parent, first child and next sibling as indexes.
+     */
     private void orderEvents() {
-        Map<EventRecord, List<EventRecord>> children = null;
-        List<EventRecord> top = new ArrayList<EventRecord>(begunCount);
+        int n = 0;
         for (EventRecord e = firstBegun; e != null; e = e.nextBegun) {
+            if (e.ended) {
+                n++;
+            }
+        }
+        EventRecord[] kept = new EventRecord[n];
+        // links[i] parent, links[n + i] next sibling, links[2n + i] first child; index n is the entry row
+        int[] links = new int[3 * n + 1];
+        int k = 0;
+        for (EventRecord e = firstBegun, next; e != null; e = next) {
+            next = e.nextBegun;
+            e.nextBegun = null; // the sender keeps the events: they no longer hold each other
             if (!e.ended) {
                 continue;
             }
@@ -153,54 +165,77 @@ public final class SpanRecord {
             while (p != null && !p.ended) {
                 p = p.parent;
             }
-            if (p == null) {
-                top.add(e);
-            } else {
-                if (children == null) {
-                    children = new IdentityHashMap<EventRecord, List<EventRecord>>();
-                }
-                List<EventRecord> c = children.get(p);
-                if (c == null) {
-                    c = new ArrayList<EventRecord>();
-                    children.put(p, c);
-                }
-                c.add(e);
-            }
-        }
-        events = new ArrayList<EventRecord>(begunCount);
-        order(top, 1, children);
-        for (EventRecord e = firstBegun, next; e != null; e = next) {
-            next = e.nextBegun;
-            e.nextBegun = null; // the sender keeps the events: they no longer hold each other
+            // an ended parent began earlier and is already kept: its sequence is its index by now
+            int pi = p == null ? n : p.sequence;
+            links[k] = pi >= 0 && pi < k && kept[pi] == p ? pi : n;
+            e.sequence = k;
+            kept[k++] = e;
         }
         firstBegun = null;
         lastBegun = null;
-        ordered = true;
-    }
-
-    private void order(List<EventRecord> siblings, int depth, Map<EventRecord, List<EventRecord>> children) {
-        Collections.sort(siblings, BY_START);
-        for (EventRecord e : siblings) {
-            e.sequence = events.size() + 1;
-            e.depth = depth;
-            events.add(e);
-            List<EventRecord> c = children == null ? null : children.get(e);
-            if (c != null) {
-                order(c, depth + 1, children);
+        // by start, ties in the order begun (the index): insertion sort, as events mostly begin in start order
+        int[] byStart = new int[n];
+        for (int i = 0; i < n; i++) {
+            int j = i;
+            while (j > 0 && BY_START.compare(kept[byStart[j - 1]], kept[i]) > 0) {
+                byStart[j] = byStart[j - 1];
+                j--;
             }
+            byStart[j] = i;
         }
+        java.util.Arrays.fill(links, n, 3 * n + 1, -1);
+        // each row's children linked in start order: prepended from the latest start down
+        for (int j = n - 1; j >= 0; j--) {
+            int i = byStart[j];
+            int parent = links[i];
+            links[n + i] = links[2 * n + parent];
+            links[2 * n + parent] = i;
+        }
+        EventRecord[] inOrder = new EventRecord[n];
+        int out = 0;
+        int depth = 1;
+        int cur = links[2 * n + n];
+        while (cur >= 0) {
+            EventRecord e = kept[cur];
+            e.depth = depth;
+            inOrder[out++] = e;
+            if (links[2 * n + cur] >= 0) {
+                cur = links[2 * n + cur];
+                depth++;
+                continue;
+            }
+            // the next sibling of this row or of the nearest ancestor that has one
+            while (cur != n && links[n + cur] < 0) {
+                cur = links[cur];
+                depth--;
+            }
+            cur = cur == n ? -1 : links[n + cur];
+        }
+        for (int i = 0; i < n; i++) {
+            inOrder[i].sequence = i + 1;
+        }
+        events = java.util.Arrays.asList(inOrder);
+        ordered = true;
     }
 
     public synchronized boolean isFinished() {
         return finished;
     }
 
-    /** The events in call order; only meaningful once finished. */
+    /** The events in call order, as a copy; only meaningful once finished. */
     public synchronized List<EventRecord> events() {
+        return new ArrayList<EventRecord>(orderedEvents());
+    }
+
+    /**
+     * The events in call order, not copied: for the sender, which reads them once the span is
+     * finished (they no longer change then) and must not modify the list.
+     */
+    public synchronized List<EventRecord> orderedEvents() {
         if (finished && !ordered) {
             orderEvents();
         }
-        return new ArrayList<EventRecord>(events);
+        return events;
     }
 
     public synchronized int droppedEvents() {
