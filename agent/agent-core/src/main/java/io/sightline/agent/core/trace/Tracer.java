@@ -239,18 +239,78 @@ public final class Tracer extends BridgeHandler {
 
     // ------------------------------------------------------------------ HTTP clients
 
-    /** One outgoing HTTP request: its event and whether its headers were set. */
+    /**
+     * One outgoing HTTP request: its event and whether its headers were set. It stays in the weak
+     * map of requests until the request object dies (a later getInputStream on the same
+     * connection must find it done, not start a second event), so once done it lets go of the
+     * span, the event and the headers: the map would otherwise keep the whole span alive until
+     * the collection after the request died, and every young collection would copy the spans of
+     * all the calls made since the previous one. Guarded by this.
+     */
     static final class ClientCall {
-        final SpanRecord span;
-        final EventRecord event;
-        final String[] headers;
-        boolean headersDone;
-        boolean done;
+        private SpanRecord span;
+        private EventRecord event;
+        private String[] headers;
+        private boolean headersDone;
+        private boolean done;
 
         ClientCall(SpanRecord span, EventRecord event, String[] headers) {
             this.span = span;
             this.event = event;
             this.headers = headers;
+        }
+
+        /** The call's span; null once the call is over. */
+        synchronized SpanRecord span() {
+            return span;
+        }
+
+        /** The headers to send, once, while the call is not over; else null. */
+        synchronized String[] takeHeaders() {
+            if (headersDone || done) {
+                return null;
+            }
+            headersDone = true;
+            return headers;
+        }
+
+        /**
+         * Ends the call's event the first time (with the response's status, 0 when none came,
+         * or what was thrown), and drops what the call held.
+         */
+        synchronized void finish(int status, Throwable thrown) {
+            if (done) {
+                return;
+            }
+            done = true;
+            SpanRecord s = span;
+            EventRecord e = event;
+            span = null;
+            event = null;
+            headers = null;
+            if (e == null) {
+                return;
+            }
+            if (status > 0) {
+                // a response arrived: its status decides; an exception that only reports the
+                // status (FileNotFoundException for a 404) is not recorded
+                e.status = status;
+                e.error = status >= 500;
+                if (thrown != null && e.error) {
+                    e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+                }
+            } else if (thrown != null) {
+                e.error = true;
+                e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+            }
+            if (!headersDone) {
+                e.nextSpanId = 0; // nothing went downstream
+            }
+            s.endEvent(e, System.nanoTime());
+        }
+
+        synchronized boolean isDone() {
+            return done;
         }
     }
 
@@ -315,14 +375,7 @@ public final class Tracer extends BridgeHandler {
         if (!(scope instanceof ClientCall)) {
             return null;
         }
-        ClientCall call = (ClientCall) scope;
-        synchronized (call) {
-            if (call.headersDone || call.done) {
-                return null;
-            }
-            call.headersDone = true;
-            return call.headers;
-        }
+        return ((ClientCall) scope).takeHeaders();
     }
 
     @Override
@@ -379,32 +432,7 @@ public final class Tracer extends BridgeHandler {
     }
 
     private void finishClientCall(ClientCall call, int status, Throwable thrown) {
-        synchronized (call) {
-            if (call.done) {
-                return;
-            }
-            call.done = true;
-        }
-        EventRecord e = call.event;
-        if (e == null) {
-            return;
-        }
-        if (status > 0) {
-            // a response arrived: its status decides; an exception that only reports the
-            // status (FileNotFoundException for a 404) is not recorded
-            e.status = status;
-            e.error = status >= 500;
-            if (thrown != null && e.error) {
-                e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
-            }
-        } else if (thrown != null) {
-            e.error = true;
-            e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
-        }
-        if (!call.headersDone) {
-            e.nextSpanId = 0;
-        }
-        call.span.endEvent(e, System.nanoTime());
+        call.finish(status, thrown);
     }
 
     // ------------------------------------------------------------------ JDBC

@@ -132,6 +132,29 @@ class TracerTest {
                 "sightline-parent", TraceIds.spanIdHex(s.spanId) + ";TOMCAT;app");
     }
 
+    @Test
+    void aFinishedCallKeptForItsConnectionNoLongerHoldsTheSpan() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object conn = new Object();
+        Object call = t.httpClientEnter(conn, "HttpURLConnection", "GET", "http://svc:81/p", false);
+        assertThat(((Tracer.ClientCall) call).span()).isSameAs(t.currentSpan());
+        t.outgoingHeaders(call);
+        t.httpClientExit(call, 200, null, true);
+        // the connection (the weak map's key) still lives: its entry must not keep the span
+        Tracer.ClientCall kept = (Tracer.ClientCall) t.httpClientEnter(conn, "HttpURLConnection", "GET",
+                "http://svc:81/p", true);
+        assertThat(kept).isSameAs(call);
+        assertThat(kept.isDone()).isTrue();
+        assertThat(kept.span()).isNull();
+        assertThat(t.outgoingHeaders(kept)).isNull();
+        t.httpClientExit(kept, 500, null, true); // over already: changes nothing
+        t.serverExit(scope, 200, null, null);
+        SpanRecord s = takeOne();
+        assertThat(s.events()).hasSize(1);
+        assertThat(s.events().get(0).status).isEqualTo(200);
+    }
+
     static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     SpanRecord spanFor(String sightlineParent, String oldApp, String oldType, String oldSpan) {
