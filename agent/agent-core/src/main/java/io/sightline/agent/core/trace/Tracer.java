@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.agent.bridge.BridgeHandler;
+import io.sightline.agent.core.http.HeadLines;
 import io.sightline.agent.core.http.ResponseStatus;
 import io.sightline.agent.core.http.TextCache;
 import io.sightline.agent.core.http.UrlParts;
@@ -82,6 +83,7 @@ public final class Tracer extends BridgeHandler {
     private final JoinedNames jdbcApis = new JoinedNames(".", 512);
     private final JoinedNames httpApis = new JoinedNames(" ", 512);
     private final UrlTargets urlTargets = new UrlTargets(1024);
+    private final HeadLines headLines = new HeadLines(Protocol.TRACEPARENT, Protocol.PARENT_HEADER);
     private final PoolGauges pools = new PoolGauges();
     private final ParentHeader parentHeader;
     /** Texts of request URIs and Host headers, by their bytes. */
@@ -391,6 +393,16 @@ public final class Tracer extends BridgeHandler {
             return;
         }
         finishClientCall((ClientCall) scope, status, thrown);
+    }
+
+    @Override
+    public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
+        return headLines.take(lock, keys, values, count, out);
+    }
+
+    @Override
+    public void restoreHeadLines(Object lock, String[] keys, int taken) {
+        headLines.restore(lock, keys, taken);
     }
 
     @Override
