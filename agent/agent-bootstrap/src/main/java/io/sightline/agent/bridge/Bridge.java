@@ -126,6 +126,12 @@ public final class Bridge {
         return scope == null || callbackType == null ? callback : handler.httpClientCallback(scope, callback, callbackType);
     }
 
+    public static void jdbcClosed(Object statement) {
+        if (statement != null) {
+            handler.jdbcClosed(statement);
+        }
+    }
+
     public static void jdbcPrepared(Object statement, String sql) {
         handler.jdbcPrepared(statement, sql);
     }

@@ -131,6 +131,10 @@ public class BridgeHandler {
         return callback;
     }
 
+    /** The application closed {@code statement}: what the agent kept about it can go. */
+    public void jdbcClosed(Object statement) {
+    }
+
     /** A statement was prepared with this SQL (Connection.prepareStatement/prepareCall). */
     public void jdbcPrepared(Object statement, String sql) {
     }

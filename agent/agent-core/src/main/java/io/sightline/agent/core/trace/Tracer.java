@@ -473,6 +473,16 @@ public final class Tracer extends BridgeHandler {
         }
     }
 
+    /**
+     * A closed statement is never executed again: its state leaves the weak map now rather than
+     * at the collection after the statement dies, when it would be copied once more (a
+     * statement pooled by its driver is prepared again, and gets a new state, before its next use).
+     */
+    @Override
+    public void jdbcClosed(Object statement) {
+        statements.remove(statement);
+    }
+
     @Override
     public void jdbcPrepared(Object statement, String sql) {
         if (statement != null && sql != null) {

@@ -155,6 +155,33 @@ class TracerTest {
         assertThat(s.events().get(0).status).isEqualTo(200);
     }
 
+    @Test
+    void aStatementKeepsItsStateAcrossExecutionsUntilClosed() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:closing;DB_CLOSE_DELAY=-1")) {
+            String sql = "select ?";
+            PreparedStatement ps = c.prepareStatement(sql);
+            t.jdbcPrepared(ps, sql);
+            Object scope = enter(t, "/db", null);
+            for (int i = 1; i <= 2; i++) { // executed again: same SQL, the binds of each run
+                t.jdbcBind(ps, 1, i);
+                t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            }
+            ps.close();
+            t.jdbcClosed(ps);
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null); // the state is gone
+            t.serverExit(scope, 200, null, null);
+        }
+        List<EventRecord> events = takeOne().events();
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).sql).isEqualTo("select ?");
+        assertThat(events.get(0).bindValues).containsExactly("1");
+        assertThat(events.get(1).sql).isEqualTo("select ?");
+        assertThat(events.get(1).bindValues).containsExactly("2");
+        assertThat(events.get(2).sql).isNull();
+        assertThat(events.get(2).bindValues).isNull();
+    }
+
     static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     SpanRecord spanFor(String sightlineParent, String oldApp, String oldType, String oldSpan) {
