@@ -50,8 +50,8 @@ public final class HeadLines {
      * head alone.
      */
     public int take(Object lock, String[] keys, String[] values, int count, PrintStream out) {
-        if (lock == null || keys == null || values == null || out == null) {
-            return 0;
+        if (lock == null || keys == null || values == null || out == null || !hasMark(keys, count)) {
+            return 0; // the usual case of a head without the agent's headers: no buffer made for it
         }
         Work w = work.get();
         if (w.count != 0) {
@@ -113,6 +113,17 @@ public final class HeadLines {
             }
             w.count = 0;
         }
+    }
+
+    /** Whether one of the first lines is named by a mark (read without the lock: only a hint). */
+    private boolean hasMark(String[] keys, int count) {
+        int n = Math.min(Math.min(count, keys.length), MAX_LINES);
+        for (int i = 1; i < n; i++) {
+            if (isMark(keys[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isMark(String key) {
