@@ -76,6 +76,18 @@ public final class Bridge {
         }
     }
 
+    /** See {@link BridgeHandler#printHeadLines}. */
+    public static int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
+        return handler.printHeadLines(lock, keys, values, count, out);
+    }
+
+    /** See {@link BridgeHandler#restoreHeadLines}. */
+    public static void restoreHeadLines(Object lock, String[] keys, int taken) {
+        if (taken > 0) {
+            handler.restoreHeadLines(lock, keys, taken);
+        }
+    }
+
     /**
      * The call of {@code scope} continues under {@code key} too (e.g. the request copy that
      * carries the trace headers), so a later {@link #httpClientEnter} on it finds the same event.
@@ -112,6 +124,12 @@ public final class Bridge {
      */
     public static Object httpClientCallback(Object scope, Object callback, Class<?> callbackType) {
         return scope == null || callbackType == null ? callback : handler.httpClientCallback(scope, callback, callbackType);
+    }
+
+    public static void jdbcClosed(Object statement) {
+        if (statement != null) {
+            handler.jdbcClosed(statement);
+        }
     }
 
     public static void jdbcPrepared(Object statement, String sql) {

@@ -88,6 +88,22 @@ public class BridgeHandler {
     public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
     }
 
+    /**
+     * A request head ({@code keys}/{@code values}, the first {@code count} lines; line 0 the
+     * request line) is about to be printed to {@code out} by the JDK's MessageHeader, one
+     * StringBuilder and String per line. When it carries the agent's trace headers, the agent may
+     * write its leading lines, up to and including those headers, itself, as the same bytes,
+     * and null their keys so that the JDK prints only the rest: returns how many lines it took
+     * (0: none; nothing changed). {@code lock} is the header object.
+     */
+    public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
+        return 0;
+    }
+
+    /** Puts back the keys {@link #printHeadLines} nulled ({@code taken} lines of {@code keys}). */
+    public void restoreHeadLines(Object lock, String[] keys, int taken) {
+    }
+
     /** Later calls on {@code key} continue the call of {@code scope}. */
     public void httpClientBind(Object scope, Object key) {
     }
@@ -113,6 +129,10 @@ public class BridgeHandler {
      */
     public Object httpClientCallback(Object scope, Object callback, Class<?> callbackType) {
         return callback;
+    }
+
+    /** The application closed {@code statement}: what the agent kept about it can go. */
+    public void jdbcClosed(Object statement) {
     }
 
     /** A statement was prepared with this SQL (Connection.prepareStatement/prepareCall). */

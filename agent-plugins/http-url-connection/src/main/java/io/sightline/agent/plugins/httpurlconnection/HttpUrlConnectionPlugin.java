@@ -1,11 +1,14 @@
 package io.sightline.agent.plugins.httpurlconnection;
 
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.fieldType;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import java.util.Collections;
+import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 
 import io.sightline.agent.plugin.AdviceTarget;
@@ -24,6 +27,8 @@ import net.bytebuddy.matcher.ElementMatchers;
  */
 public final class HttpUrlConnectionPlugin implements InstrumentationPlugin {
     static final String TYPE = "sun.net.www.protocol.http.HttpURLConnection";
+    /** The request head HttpURLConnection prints its headers from. */
+    static final String HEADER_TYPE = "sun.net.www.MessageHeader";
 
     @Override
     public String name() {
@@ -32,7 +37,7 @@ public final class HttpUrlConnectionPlugin implements InstrumentationPlugin {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Collections.<TypeInstrumentation>singletonList(new TypeInstrumentation() {
+        return Arrays.<TypeInstrumentation>asList(new TypeInstrumentation() {
             @Override
             public ElementMatcher<TypeDescription> typeMatcher() {
                 return named(TYPE)
@@ -53,6 +58,30 @@ public final class HttpUrlConnectionPlugin implements InstrumentationPlugin {
                 target.advice(named("getInputStream").and(noArgs),
                         "io.sightline.agent.plugins.httpurlconnection.ResponseAdvice");
             }
+        }, new TypeInstrumentation() {
+            // the head's lines through the trace headers are written as bytes (see PrintHeadAdvice)
+            @Override
+            public ElementMatcher<TypeDescription> typeMatcher() {
+                return named(HEADER_TYPE)
+                        .and(ElementMatchers.<TypeDescription>declaresField(named("keys").and(fieldType(String[].class))))
+                        .and(ElementMatchers.<TypeDescription>declaresField(named("values").and(fieldType(String[].class))))
+                        .and(ElementMatchers.<TypeDescription>declaresField(named("nkeys").and(fieldType(int.class))))
+                        .and(ElementMatchers.<TypeDescription>declaresMethod(printMethod()));
+            }
+
+            @Override
+            public ElementMatcher<ClassLoader> classLoaderMatcher() {
+                return null;
+            }
+
+            @Override
+            public void transform(AdviceTarget target) {
+                target.advice(printMethod(), "io.sightline.agent.plugins.httpurlconnection.PrintHeadAdvice");
+            }
         });
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> printMethod() {
+        return named("print").and(isPublic()).and(takesArguments(1)).and(takesArgument(0, PrintStream.class));
     }
 }

@@ -116,6 +116,7 @@ public final class JdbcInstrumentations {
             target.advice(named("addBatch").and(isPublic()).and(takesArguments(0)), PACKAGE + "AddBatchAdvice");
             target.advice(named("addBatch").and(isPublic()).and(takesArgument(0, String.class)).and(takesArguments(1)),
                     PACKAGE + "AddBatchSqlAdvice");
+            target.advice(named("close").and(isPublic()).and(takesArguments(0)), PACKAGE + "CloseAdvice");
         }
     }
 }

@@ -26,13 +26,14 @@ final class AsyncCalls {
     static CompletableFuture<Object> relay(final Tracer tracer, final Tracer.ClientCall call,
                                            final CompletableFuture<Object> source) {
         final Relay relay = new Relay(tracer, call, source);
+        final SpanRecord span = call.span(); // read now: the call lets go of it when it ends
         source.whenComplete(new BiConsumer<Object, Throwable>() {
             @Override
             public void accept(Object result, Throwable thrown) {
                 Object token = null;
                 try {
                     tracer.completeClientCall(call, result, unwrap(thrown));
-                    token = tracer.attachSpan(call.span);
+                    token = tracer.attachSpan(span);
                 } catch (Throwable ignored) {
                     // the application's result must get through whatever happens here
                 }
@@ -85,11 +86,14 @@ final class AsyncCalls {
     static final class CallbackHandler implements InvocationHandler {
         private final Tracer tracer;
         private final Tracer.ClientCall call;
+        /** The call's span, read when the callback is made: the call lets go of it when it ends. */
+        private final SpanRecord span;
         private final Object delegate;
 
         CallbackHandler(Tracer tracer, Tracer.ClientCall call, Object delegate) {
             this.tracer = tracer;
             this.call = call;
+            this.span = call.span();
             this.delegate = delegate;
         }
 
@@ -115,7 +119,7 @@ final class AsyncCalls {
                 } else if ("cancelled".equals(name)) {
                     tracer.completeClientCall(call, null, new CancellationException("cancelled"));
                 }
-                token = tracer.attachSpan(call.span);
+                token = tracer.attachSpan(span);
             } catch (Throwable ignored) {
                 // never in the way of the application's callback
             }

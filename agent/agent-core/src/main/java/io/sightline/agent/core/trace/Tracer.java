@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.agent.bridge.BridgeHandler;
+import io.sightline.agent.core.http.HeadLines;
 import io.sightline.agent.core.http.ResponseStatus;
 import io.sightline.agent.core.http.TextCache;
 import io.sightline.agent.core.http.UrlParts;
@@ -82,6 +83,7 @@ public final class Tracer extends BridgeHandler {
     private final JoinedNames jdbcApis = new JoinedNames(".", 512);
     private final JoinedNames httpApis = new JoinedNames(" ", 512);
     private final UrlTargets urlTargets = new UrlTargets(1024);
+    private final HeadLines headLines = new HeadLines(Protocol.TRACEPARENT, Protocol.PARENT_HEADER);
     private final PoolGauges pools = new PoolGauges();
     private final ParentHeader parentHeader;
     /** Texts of request URIs and Host headers, by their bytes. */
@@ -239,18 +241,78 @@ public final class Tracer extends BridgeHandler {
 
     // ------------------------------------------------------------------ HTTP clients
 
-    /** One outgoing HTTP request: its event and whether its headers were set. */
+    /**
+     * One outgoing HTTP request: its event and whether its headers were set. It stays in the weak
+     * map of requests until the request object dies (a later getInputStream on the same
+     * connection must find it done, not start a second event), so once done it lets go of the
+     * span, the event and the headers: the map would otherwise keep the whole span alive until
+     * the collection after the request died, and every young collection would copy the spans of
+     * all the calls made since the previous one. Guarded by this.
+     */
     static final class ClientCall {
-        final SpanRecord span;
-        final EventRecord event;
-        final String[] headers;
-        boolean headersDone;
-        boolean done;
+        private SpanRecord span;
+        private EventRecord event;
+        private String[] headers;
+        private boolean headersDone;
+        private boolean done;
 
         ClientCall(SpanRecord span, EventRecord event, String[] headers) {
             this.span = span;
             this.event = event;
             this.headers = headers;
+        }
+
+        /** The call's span; null once the call is over. */
+        synchronized SpanRecord span() {
+            return span;
+        }
+
+        /** The headers to send, once, while the call is not over; else null. */
+        synchronized String[] takeHeaders() {
+            if (headersDone || done) {
+                return null;
+            }
+            headersDone = true;
+            return headers;
+        }
+
+        /**
+         * Ends the call's event the first time (with the response's status, 0 when none came,
+         * or what was thrown), and drops what the call held.
+         */
+        synchronized void finish(int status, Throwable thrown) {
+            if (done) {
+                return;
+            }
+            done = true;
+            SpanRecord s = span;
+            EventRecord e = event;
+            span = null;
+            event = null;
+            headers = null;
+            if (e == null) {
+                return;
+            }
+            if (status > 0) {
+                // a response arrived: its status decides; an exception that only reports the
+                // status (FileNotFoundException for a 404) is not recorded
+                e.status = status;
+                e.error = status >= 500;
+                if (thrown != null && e.error) {
+                    e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+                }
+            } else if (thrown != null) {
+                e.error = true;
+                e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
+            }
+            if (!headersDone) {
+                e.nextSpanId = 0; // nothing went downstream
+            }
+            s.endEvent(e, System.nanoTime());
+        }
+
+        synchronized boolean isDone() {
+            return done;
         }
     }
 
@@ -315,14 +377,7 @@ public final class Tracer extends BridgeHandler {
         if (!(scope instanceof ClientCall)) {
             return null;
         }
-        ClientCall call = (ClientCall) scope;
-        synchronized (call) {
-            if (call.headersDone || call.done) {
-                return null;
-            }
-            call.headersDone = true;
-            return call.headers;
-        }
+        return ((ClientCall) scope).takeHeaders();
     }
 
     @Override
@@ -338,6 +393,16 @@ public final class Tracer extends BridgeHandler {
             return;
         }
         finishClientCall((ClientCall) scope, status, thrown);
+    }
+
+    @Override
+    public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
+        return headLines.take(lock, keys, values, count, out);
+    }
+
+    @Override
+    public void restoreHeadLines(Object lock, String[] keys, int taken) {
+        headLines.restore(lock, keys, taken);
     }
 
     @Override
@@ -379,32 +444,7 @@ public final class Tracer extends BridgeHandler {
     }
 
     private void finishClientCall(ClientCall call, int status, Throwable thrown) {
-        synchronized (call) {
-            if (call.done) {
-                return;
-            }
-            call.done = true;
-        }
-        EventRecord e = call.event;
-        if (e == null) {
-            return;
-        }
-        if (status > 0) {
-            // a response arrived: its status decides; an exception that only reports the
-            // status (FileNotFoundException for a 404) is not recorded
-            e.status = status;
-            e.error = status >= 500;
-            if (thrown != null && e.error) {
-                e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
-            }
-        } else if (thrown != null) {
-            e.error = true;
-            e.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
-        }
-        if (!call.headersDone) {
-            e.nextSpanId = 0;
-        }
-        call.span.endEvent(e, System.nanoTime());
+        call.finish(status, thrown);
     }
 
     // ------------------------------------------------------------------ JDBC
@@ -431,6 +471,16 @@ public final class Tracer extends BridgeHandler {
         StatementState(String sql) {
             this.sql = sql;
         }
+    }
+
+    /**
+     * A closed statement is never executed again: its state leaves the weak map now rather than
+     * at the collection after the statement dies, when it would be copied once more (a
+     * statement pooled by its driver is prepared again, and gets a new state, before its next use).
+     */
+    @Override
+    public void jdbcClosed(Object statement) {
+        statements.remove(statement);
     }
 
     @Override

@@ -132,6 +132,56 @@ class TracerTest {
                 "sightline-parent", TraceIds.spanIdHex(s.spanId) + ";TOMCAT;app");
     }
 
+    @Test
+    void aFinishedCallKeptForItsConnectionNoLongerHoldsTheSpan() {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object conn = new Object();
+        Object call = t.httpClientEnter(conn, "HttpURLConnection", "GET", "http://svc:81/p", false);
+        assertThat(((Tracer.ClientCall) call).span()).isSameAs(t.currentSpan());
+        t.outgoingHeaders(call);
+        t.httpClientExit(call, 200, null, true);
+        // the connection (the weak map's key) still lives: its entry must not keep the span
+        Tracer.ClientCall kept = (Tracer.ClientCall) t.httpClientEnter(conn, "HttpURLConnection", "GET",
+                "http://svc:81/p", true);
+        assertThat(kept).isSameAs(call);
+        assertThat(kept.isDone()).isTrue();
+        assertThat(kept.span()).isNull();
+        assertThat(t.outgoingHeaders(kept)).isNull();
+        t.httpClientExit(kept, 500, null, true); // over already: changes nothing
+        t.serverExit(scope, 200, null, null);
+        SpanRecord s = takeOne();
+        assertThat(s.events()).hasSize(1);
+        assertThat(s.events().get(0).status).isEqualTo(200);
+    }
+
+    @Test
+    void aStatementKeepsItsStateAcrossExecutionsUntilClosed() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:closing;DB_CLOSE_DELAY=-1")) {
+            String sql = "select ?";
+            PreparedStatement ps = c.prepareStatement(sql);
+            t.jdbcPrepared(ps, sql);
+            Object scope = enter(t, "/db", null);
+            for (int i = 1; i <= 2; i++) { // executed again: same SQL, the binds of each run
+                t.jdbcBind(ps, 1, i);
+                t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null);
+            }
+            ps.close();
+            t.jdbcClosed(ps);
+            t.jdbcExit(t.jdbcEnter(ps, "executeQuery", null), null); // the state is gone
+            t.serverExit(scope, 200, null, null);
+        }
+        List<EventRecord> events = takeOne().events();
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).sql).isEqualTo("select ?");
+        assertThat(events.get(0).bindValues).containsExactly("1");
+        assertThat(events.get(1).sql).isEqualTo("select ?");
+        assertThat(events.get(1).bindValues).containsExactly("2");
+        assertThat(events.get(2).sql).isNull();
+        assertThat(events.get(2).bindValues).isNull();
+    }
+
     static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     SpanRecord spanFor(String sightlineParent, String oldApp, String oldType, String oldSpan) {

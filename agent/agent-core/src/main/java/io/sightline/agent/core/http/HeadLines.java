@@ -1,0 +1,180 @@
+package io.sightline.agent.core.http;
+
+import java.io.PrintStream;
+
+/**
+ * Writes the leading lines of an HttpURLConnection request head, up to and including the
+ * agent's trace headers, as bytes, in place of the JDK's MessageHeader.print, which builds a
+ * StringBuilder, a concatenation and a String for every line (about 550 bytes for traceparent
+ * and 340 for sightline-parent per call). The JDK still prints every other line, and the blank
+ * line that ends the head.
+ *
+ * <p>It takes over only the plain case, where its bytes are provably the JDK's: line 0 is a
+ * request line ({@code "GET /p HTTP/1.1"}, printed alone), every other taken line has a value
+ * ({@code "name: value"}), and all of it is printable ASCII (the same bytes in any charset the
+ * JDK's client may use for the head, all ASCII supersets). Anything else is left to the JDK
+ * as it was. The taken lines' keys are nulled (the JDK skips null keys) until
+ * {@link #restore}, under the header's lock; the connection's own lock keeps the application
+ * out of its request headers while they are printed.
+ */
+public final class HeadLines {
+    /** Lines taken at most (the request line, the agent's two headers and a few of the application's). */
+    static final int MAX_LINES = 12;
+    /** Bytes taken at most. */
+    static final int MAX_BYTES = 2048;
+
+    private final String[] marks;
+
+    /** Per thread: the bytes being written and the keys taken; used between one print's enter and exit only. */
+    private final ThreadLocal<Work> work = new ThreadLocal<Work>() {
+        @Override
+        protected Work initialValue() {
+            return new Work();
+        }
+    };
+
+    private static final class Work {
+        final byte[] bytes = new byte[MAX_BYTES];
+        final String[] taken = new String[MAX_LINES];
+        int count;
+    }
+
+    /** @param marks the header names that make a head worth taking (the agent's own) */
+    public HeadLines(String... marks) {
+        this.marks = marks.clone();
+    }
+
+    /**
+     * Writes lines {@code 0..n} of the head to {@code out} and nulls their keys, where {@code n} is
+     * the last line named by one of the marks; returns how many lines it took, 0 when it left the
+     * head alone.
+     */
+    public int take(Object lock, String[] keys, String[] values, int count, PrintStream out) {
+        if (lock == null || keys == null || values == null || out == null || !hasMark(keys, count)) {
+            return 0; // the usual case of a head without the agent's headers: no buffer made for it
+        }
+        Work w = work.get();
+        if (w.count != 0) {
+            return 0; // an earlier take on this thread was not restored: leave this one alone
+        }
+        synchronized (lock) {
+            int n = Math.min(count, Math.min(keys.length, values.length));
+            int last = -1;
+            for (int i = 1; i < n && i < MAX_LINES; i++) {
+                if (isMark(keys[i])) {
+                    last = i;
+                }
+            }
+            if (last < 0 || !isRequestLine(keys[0]) || values[0] != null) {
+                return 0;
+            }
+            byte[] b = w.bytes;
+            int at = put(b, 0, keys[0]);
+            at = crlf(b, at);
+            for (int i = 1; i <= last && at >= 0; i++) {
+                if (keys[i] == null) {
+                    continue; // the JDK skips it too
+                }
+                if (values[i] == null) {
+                    return 0; // printed differently by different JDKs: left to the JDK
+                }
+                at = put(b, at, keys[i]);
+                at = put(b, at, ": ");
+                at = put(b, at, values[i]);
+                at = crlf(b, at);
+            }
+            if (at < 0) {
+                return 0;
+            }
+            out.write(b, 0, at);
+            for (int i = 0; i <= last; i++) {
+                w.taken[i] = keys[i];
+                keys[i] = null;
+            }
+            w.count = last + 1;
+            return last + 1;
+        }
+    }
+
+    /** Puts back the keys the last {@link #take} on this thread nulled. */
+    public void restore(Object lock, String[] keys, int taken) {
+        Work w = work.get();
+        int n = Math.min(taken, w.count);
+        if (lock == null || keys == null) {
+            w.count = 0;
+            return;
+        }
+        synchronized (lock) {
+            for (int i = 0; i < n && i < keys.length; i++) {
+                if (keys[i] == null) {
+                    keys[i] = w.taken[i];
+                }
+                w.taken[i] = null;
+            }
+            w.count = 0;
+        }
+    }
+
+    /** Whether one of the first lines is named by a mark (read without the lock: only a hint). */
+    private boolean hasMark(String[] keys, int count) {
+        int n = Math.min(Math.min(count, keys.length), MAX_LINES);
+        for (int i = 1; i < n; i++) {
+            if (isMark(keys[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isMark(String key) {
+        if (key == null) {
+            return false;
+        }
+        for (String m : marks) {
+            if (m.equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code "METHOD target HTTP/d.d"} with no space around it: every JDK prints it alone, with
+     * nothing after it.
+     */
+    static boolean isRequestLine(String line) {
+        if (line == null) {
+            return false;
+        }
+        int len = line.length();
+        if (len < 12 || line.charAt(0) <= ' ' || line.charAt(len - 1) <= ' ' || line.indexOf(' ') <= 0) {
+            return false;
+        }
+        return line.startsWith(" HTTP/", len - 9) && line.charAt(len - 3) >= '1' && line.charAt(len - 3) <= '9'
+                && line.charAt(len - 2) == '.' && line.charAt(len - 1) >= '0' && line.charAt(len - 1) <= '9';
+    }
+
+    /** {@code text} as ASCII bytes at {@code at}; -1 when it does not fit or holds anything but printable ASCII or tab. */
+    private static int put(byte[] b, int at, String text) {
+        if (at < 0 || at + text.length() > b.length) {
+            return -1;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < ' ' && c != '\t') || c > '~') {
+                return -1;
+            }
+            b[at++] = (byte) c;
+        }
+        return at;
+    }
+
+    private static int crlf(byte[] b, int at) {
+        if (at < 0 || at + 2 > b.length) {
+            return -1;
+        }
+        b[at] = '\r';
+        b[at + 1] = '\n';
+        return at + 2;
+    }
+}

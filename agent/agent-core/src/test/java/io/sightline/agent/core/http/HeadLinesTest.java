@@ -1,0 +1,97 @@
+package io.sightline.agent.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class HeadLinesTest {
+    static final String TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    final HeadLines lines = new HeadLines("traceparent", "sightline-parent");
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final PrintStream out = new PrintStream(bytes, false);
+    final Object lock = new Object();
+
+    String written() {
+        out.flush();
+        return new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** What the JDK prints of the lines left (keys not null), as MessageHeader.print does. */
+    static String jdkRest(String[] keys, String[] values, int count) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            if (keys[i] != null) {
+                b.append(keys[i]).append(values[i] != null ? ": " + values[i] : i == 0 ? "" : ":").append("\r\n");
+            }
+        }
+        return b.append("\r\n").toString();
+    }
+
+    @Test
+    void writesTheLinesThroughTheTraceHeadersAsTheJdkWouldAndLeavesTheRest() {
+        String[] keys = {"GET /down?id=1 HTTP/1.1", "traceparent", "sightline-parent", "User-Agent", "Host", null, null, null};
+        String[] values = {null, TP, "b7ad6b7169203331;TOMCAT;app", "Java/17", "svc:81", null, null, null};
+        String whole = jdkRest(keys.clone(), values, 5);
+        int taken = lines.take(lock, keys, values, 5, out);
+        assertThat(taken).isEqualTo(3);
+        assertThat(keys).startsWith(null, null, null, "User-Agent", "Host");
+        String printed = written() + jdkRest(keys, values, 5);
+        assertThat(printed).isEqualTo(whole);
+        lines.restore(lock, keys, taken);
+        assertThat(keys).startsWith("GET /down?id=1 HTTP/1.1", "traceparent", "sightline-parent", "User-Agent", "Host");
+        // the thread can take the next head
+        assertThat(lines.take(lock, keys, values, 5, out)).isEqualTo(3);
+        lines.restore(lock, keys, 3);
+    }
+
+    @Test
+    void theApplicationsHeadersBeforeTheTraceHeadersAreWrittenInTheirPlace() {
+        String[] keys = {"POST /p HTTP/1.1", "Content-Type", "traceparent", "X-Null", "Accept"};
+        String[] values = {null, "text/plain", TP, null, "*/*"};
+        String whole = jdkRest(keys.clone(), values, 5);
+        int taken = lines.take(lock, keys, values, 5, out);
+        assertThat(taken).isEqualTo(3);
+        assertThat(written() + jdkRest(keys, values, 5)).isEqualTo(whole);
+        lines.restore(lock, keys, taken);
+        assertThat(keys).containsExactly("POST /p HTTP/1.1", "Content-Type", "traceparent", "X-Null", "Accept");
+    }
+
+    @Test
+    void anythingButThePlainCaseIsLeftToTheJdk() {
+        assertLeftAlone(new String[] {"GET / HTTP/1.1", "User-Agent"}, new String[] {null, "Java"}); // no trace header
+        assertLeftAlone(new String[] {"GET / HTTP/1.1", "X-Note", "traceparent"}, new String[] {null, "caf\u00e9", TP});
+        assertLeftAlone(new String[] {"GET / HTTP/1.1", "X-Empty", "traceparent"}, new String[] {null, null, TP});
+        assertLeftAlone(new String[] {"GET / HTTP/1.1", "traceparent"}, new String[] {"v", TP}); // line 0 with a value
+        assertLeftAlone(new String[] {"GET /", "traceparent"}, new String[] {null, TP}); // not a request line
+        assertLeftAlone(new String[] {"GET /\u20ac HTTP/1.1", "traceparent"}, new String[] {null, TP});
+        StringBuilder longValue = new StringBuilder();
+        for (int i = 0; i < HeadLines.MAX_BYTES; i++) {
+            longValue.append('x');
+        }
+        assertLeftAlone(new String[] {"GET / HTTP/1.1", "X-Long", "traceparent"}, new String[] {null, longValue.toString(), TP});
+        assertThat(lines.take(lock, null, null, 0, out)).isZero();
+    }
+
+    void assertLeftAlone(String[] keys, String[] values) {
+        String[] before = keys.clone();
+        assertThat(lines.take(lock, keys, values, keys.length, out)).isZero();
+        assertThat(keys).containsExactly(before);
+        assertThat(written()).isEmpty();
+    }
+
+    @Test
+    void requestLines() {
+        assertThat(HeadLines.isRequestLine("GET /a HTTP/1.1")).isTrue();
+        assertThat(HeadLines.isRequestLine("CONNECT h:443 HTTP/1.0")).isTrue();
+        assertThat(HeadLines.isRequestLine(" GET /a HTTP/1.1")).isFalse();
+        assertThat(HeadLines.isRequestLine("GET /a HTTP/1.1 ")).isFalse();
+        assertThat(HeadLines.isRequestLine("GET /a HTTP/0.9")).isFalse();
+        assertThat(HeadLines.isRequestLine("GET /a HTTPS1.1")).isFalse();
+        assertThat(HeadLines.isRequestLine("HTTP/1.1")).isFalse();
+        assertThat(HeadLines.isRequestLine(null)).isFalse();
+    }
+}
