@@ -22,12 +22,15 @@ import io.sightline.agent.core.log.AgentLog;
 import io.sightline.agent.plugin.AdviceTarget;
 import io.sightline.agent.plugin.InstrumentationPlugin;
 import io.sightline.agent.plugin.TypeInstrumentation;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
@@ -83,7 +86,13 @@ public final class Instrumenter {
 
     public static List<String> install(Instrumentation inst, ClassLoader agentLoader, AgentConfig config,
                                        List<InstrumentationPlugin> plugins) {
-        AgentBuilder builder = new AgentBuilder.Default()
+        // advice only rewrites the bodies of methods the type declares: ByteBuddy need not analyse
+        // the type's whole hierarchy (every superclass and interface read and parsed) to build a
+        // method graph, nor validate the members of a type whose shape it does not change
+        ByteBuddy byteBuddy = new ByteBuddy()
+                .with(TypeValidation.DISABLED)
+                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+        AgentBuilder builder = new AgentBuilder.Default(byteBuddy)
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
