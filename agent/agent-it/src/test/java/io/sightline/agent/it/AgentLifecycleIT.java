@@ -154,6 +154,27 @@ class AgentLifecycleIT {
         }
     }
 
+    /**
+     * The transport starts at the first span, so a JVM asked to exit right after its first
+     * request exits while the sender is still getting ready: the span must still arrive.
+     */
+    @Test
+    void theFirstRequestsSpanArrivesWhenTheJvmExitsRightAfterIt() throws Exception {
+        try (TestCollector collector = TestCollector.start()) {
+            ForkedJvm jvm = app()
+                    .property("sightline.applicationName", "it-exit")
+                    .property("sightline.collector", collector.address())
+                    .property("sightline.log.dir", Files.createTempDirectory("sightline-it-log"))
+                    .start();
+            String base = "http://127.0.0.1:" + jvm.awaitLine("READY", WAIT);
+            assertThat(Http.get(base + "/hello?first").status()).isEqualTo(200);
+            jvm.stop(WAIT); // at once: SIGTERM, the agent's shutdown hook runs
+            Span span = collector.awaitSpan("/hello", WAIT);
+            assertThat(span.getUri()).isEqualTo("/hello");
+            assertThat(collector.registrations).isNotEmpty();
+        }
+    }
+
     @Test
     void aPluginSwitchedOffByEnvironmentDoesNothing() throws Exception {
         try (TestCollector collector = TestCollector.start();

@@ -1,5 +1,6 @@
 package io.sightline.agent.plugin;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,6 +32,7 @@ public final class Requirements implements ElementMatcher<ClassLoader> {
     private final List<String> types = new ArrayList<String>();
     private final List<String[]> methods = new ArrayList<String[]>(); // {type, name, params...}
     private final Map<Object, Boolean> answers = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
+    private volatile Last last;
 
     private Requirements() {
     }
@@ -58,15 +60,36 @@ public final class Requirements implements ElementMatcher<ClassLoader> {
         return this;
     }
 
+    /**
+     * ByteBuddy asks every type instrumentation's class-loader matcher before its type matcher, so
+     * this runs for every class any loader loads: the loader of the previous question is
+     * remembered beside the map (classes come in runs from one loader), and answered without a lock.
+     */
     @Override
     public boolean matches(ClassLoader loader) {
         Object key = loader == null ? BOOT : loader;
+        Last last = this.last;
+        if (last != null && last.key.get() == key) {
+            return last.answer;
+        }
         Boolean known = answers.get(key);
         if (known == null) {
             known = check(loader);
             answers.put(key, known);
         }
+        this.last = new Last(key, known);
         return known;
+    }
+
+    /** The last loader asked about (held weakly, as in the map) and its answer. */
+    private static final class Last {
+        final WeakReference<Object> key;
+        final boolean answer;
+
+        Last(Object key, boolean answer) {
+            this.key = new WeakReference<Object>(key);
+            this.answer = answer;
+        }
     }
 
     /** The first missing requirement in {@code loader}, or null when all are there. */

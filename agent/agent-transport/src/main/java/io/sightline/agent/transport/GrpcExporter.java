@@ -320,6 +320,15 @@ public final class GrpcExporter implements Exporter {
         }
     }
 
+    private boolean tryConnect() {
+        try {
+            return connect();
+        } catch (RuntimeException e) {
+            AgentLog.info("collector unavailable at exit: " + e);
+            return false;
+        }
+    }
+
     /** The pause before the next attempt: none while other addresses are untried, else exponential. */
     private long backoffAndAdvance() {
         failuresInCycle++;
@@ -406,7 +415,12 @@ public final class GrpcExporter implements Exporter {
     /** Last words at JVM exit: what is left in the backlog, then Shutdown, within the deadline. */
     private void farewell() {
         if (!registered) {
-            return;
+            // the JVM is exiting before the first registration: its first requests' spans are
+            // still here (the transport starts only at the first span); one attempt to deliver them
+            encodeNew();
+            if (queue.size() == 0 || !tryConnect()) {
+                return;
+            }
         }
         try {
             for (int i = 0; i < 20 && registered; i++) {

@@ -314,7 +314,16 @@ public final class AgentConfig {
         return get(LOG_LEVEL, "INFO").toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * This host's name as the kernel has it. On Linux it is read from {@code /proc} (the same
+     * answer as {@code InetAddress.getLocalHost().getHostName()}, without resolving the name's
+     * address, which premain must not wait for).
+     */
     public static String hostname() {
+        String proc = firstLine(PROC_HOSTNAME);
+        if (proc != null && !proc.isEmpty()) {
+            return proc;
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
@@ -324,10 +333,16 @@ public final class AgentConfig {
     }
 
     /**
-     * This JVM's process id. Java 9+ answers from ProcessHandle; only Java 8 pays for the JMX
-     * runtime bean (loading JMX costs premain a good 100 ms).
+     * This JVM's process id. On Linux {@code /proc/self} names it; elsewhere Java 9+ answers from
+     * ProcessHandle (whose class starts a thread pool: {@code ThreadPoolExecutor} loaded before the
+     * advice is installed has to be retransformed) and only Java 8 pays for the JMX runtime bean
+     * (loading JMX costs premain a good 100 ms).
      */
     public static int pid() {
+        int proc = procSelfPid(PROC_SELF);
+        if (proc > 0) {
+            return proc;
+        }
         Object handle = currentProcessHandle();
         if (handle != null) {
             try {
@@ -364,6 +379,40 @@ public final class AgentConfig {
             return ManagementFactory.getRuntimeMXBean().getStartTime();
         } catch (Throwable t) {
             return System.currentTimeMillis();
+        }
+    }
+
+    static final File PROC_SELF = new File("/proc/self");
+    static final File PROC_HOSTNAME = new File("/proc/sys/kernel/hostname");
+
+    /** The pid {@code /proc/self} links to, or -1. */
+    static int procSelfPid(File self) {
+        try {
+            if (!self.exists()) {
+                return -1;
+            }
+            return Integer.parseInt(self.getCanonicalFile().getName());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The first line of a small file, trimmed, or null. */
+    static String firstLine(File f) {
+        if (!f.isFile()) {
+            return null;
+        }
+        try {
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new FileInputStream(f), "UTF-8"));
+            try {
+                String line = r.readLine();
+                return line == null ? null : line.trim();
+            } finally {
+                r.close();
+            }
+        } catch (Exception e) {
+            return null;
         }
     }
 

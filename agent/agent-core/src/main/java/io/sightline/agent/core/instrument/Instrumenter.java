@@ -1,9 +1,5 @@
 package io.sightline.agent.core.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.is;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -14,8 +10,6 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.sightline.agent.core.config.AgentConfig;
 import io.sightline.agent.core.log.AgentLog;
@@ -23,18 +17,14 @@ import io.sightline.agent.plugin.AdviceTarget;
 import io.sightline.agent.plugin.InstrumentationPlugin;
 import io.sightline.agent.plugin.TypeInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Finds the plugins (ServiceLoader over the agent's class loader) and installs their advice
- * with ByteBuddy.
+ * with ByteBuddy's {@code Advice}, through {@link AdviceTransformer}.
  *
  * <p>Advice is inlined: each advice method is a few lines that read the library's own objects,
  * call one {@code Bridge} method with JDK types and write back what it returns. The bridge is on
@@ -68,78 +58,58 @@ public final class Instrumenter {
         return out;
     }
 
-    /** Installs the enabled plugins; returns the names of those installed. */
-    private static final LogListener LISTENER = new LogListener();
+    private static volatile AdviceTransformer installed;
 
     /** Nanoseconds spent transforming types so far (retransformation at start included). */
     public static long transformNanos() {
-        return LISTENER.nanos.get();
+        AdviceTransformer t = installed;
+        return t == null ? 0 : t.nanos.get();
     }
 
     /** Types transformed so far. */
     public static int transformedTypes() {
-        return LISTENER.types.get();
+        AdviceTransformer t = installed;
+        return t == null ? 0 : t.types.get();
     }
 
+    /** Installs the enabled plugins; returns the names of those installed. */
     public static List<String> install(Instrumentation inst, ClassLoader agentLoader, AgentConfig config,
                                        List<InstrumentationPlugin> plugins) {
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(LISTENER)
-                // advice inlined in JDK classes (java.base) calls the bridge, which lives in the
-                // bootstrap loader's unnamed module: give those modules a read edge to it
-                .assureReadEdgeTo(inst, io.sightline.agent.bridge.Bridge.class)
-                // the default ignores every JDK class; we instrument a few (HttpURLConnection), so
-                // state what to leave alone ourselves. Names only: this runs for every class the
-                // application loads, and a name is known without parsing the class file (a
-                // modifier check such as isSynthetic() made ByteBuddy parse each one). Every
-                // plugin's type matcher starts with exact names, so nothing else gets parsed either.
-                .ignore(nameStartsWith("io.sightline.agent.")
-                        .or(nameStartsWith("net.bytebuddy."))
-                        .or(nameStartsWith("jdk.internal.reflect."))
-                        .or(nameStartsWith("sun.reflect."))
-                        .or(nameStartsWith("java.lang.invoke.")), any())
-                .or(any(), is(agentLoader));
-        AdviceSources sources = new AdviceSources(agentLoader);
-        List<String> installed = new ArrayList<String>();
+        List<AdviceTransformer.Rule> rules = new ArrayList<AdviceTransformer.Rule>();
+        List<String> names = new ArrayList<String>();
         for (InstrumentationPlugin plugin : plugins) {
             if (!config.pluginEnabled(plugin.name())) {
                 AgentLog.info("plugin " + plugin.name() + " switched off by configuration");
                 continue;
             }
             try {
+                List<AdviceTransformer.Rule> mine = new ArrayList<AdviceTransformer.Rule>();
                 for (TypeInstrumentation ti : plugin.typeInstrumentations()) {
-                    builder = add(builder, ti, sources, plugin.name());
+                    mine.add(rule(ti, plugin.name()));
                 }
-                installed.add(plugin.name());
+                rules.addAll(mine);
+                names.add(plugin.name());
             } catch (RuntimeException e) {
                 AgentLog.warn("plugin " + plugin.name() + " is broken and was skipped", e);
             }
         }
-        builder.installOn(inst);
-        return installed;
+        AdviceTransformer transformer = new AdviceTransformer(inst, agentLoader, rules, new AdviceSources(agentLoader));
+        installed = transformer;
+        transformer.install();
+        return names;
     }
 
-    private static AgentBuilder add(AgentBuilder builder, TypeInstrumentation ti, AdviceSources sources, String plugin) {
-        final AgentBuilder.Transformer.ForAdvice transformer = new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping())
-                .include(sources.agentClassFiles)
-                .with(sources.pools)
-                .with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK)
-                .withExceptionHandler(Advice.ExceptionHandler.Default.SUPPRESSING);
-        final List<AgentBuilder.Transformer.ForAdvice> holder = new ArrayList<AgentBuilder.Transformer.ForAdvice>();
-        holder.add(transformer);
+    private static AdviceTransformer.Rule rule(TypeInstrumentation ti, String plugin) {
+        final AdviceTransformer.Rule rule = new AdviceTransformer.Rule(plugin, ti.typeMatcher(), ti.classLoaderMatcher());
         ti.transform(new AdviceTarget() {
             @Override
             public AdviceTarget advice(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
-                holder.set(0, holder.get(0).advice(methods, adviceClassName));
+                rule.methods.add(methods);
+                rule.advice.add(adviceClassName);
                 return this;
             }
         });
-        ElementMatcher<ClassLoader> loaders = ti.classLoaderMatcher();
-        return builder.type(ti.typeMatcher(), loaders == null ? any() : loaders).transform(holder.get(0));
+        return rule;
     }
 
     /**
@@ -218,40 +188,6 @@ public final class Instrumenter {
                 }
                 return c;
             }
-        }
-    }
-
-    /** Logs what was changed (debug) and what failed (warn), and times each transformation. */
-    static final class LogListener extends AgentBuilder.Listener.Adapter {
-        final AtomicLong nanos = new AtomicLong();
-        final AtomicInteger types = new AtomicInteger();
-        private final ThreadLocal<long[]> started = new ThreadLocal<long[]>() {
-            @Override
-            protected long[] initialValue() {
-                return new long[1];
-            }
-        };
-
-        @Override
-        public void onDiscovery(String typeName, ClassLoader loader, JavaModule module, boolean loaded) {
-            started.get()[0] = System.nanoTime();
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            long took = System.nanoTime() - started.get()[0];
-            nanos.addAndGet(took);
-            types.incrementAndGet();
-            if (AgentLog.isDebug()) {
-                AgentLog.debug("instrumented " + type.getName() + (loaded ? " (retransformed)" : "") + " in "
-                        + took / 1000 + " us");
-            }
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
-            AgentLog.warn("could not instrument " + typeName + ": " + t);
         }
     }
 }

@@ -91,4 +91,22 @@ class AgentConfigTest {
         AgentConfig c = AgentConfig.of(props("sightline.config", dir.resolve("missing").toString()), Map.of());
         assertThat(c.problems()).singleElement().asString().startsWith("cannot read sightline.config file");
     }
+
+    @Test
+    void pidAndHostnameAreTheJvmsOwnWithoutProcessHandleOrANameLookup() throws Exception {
+        assertThat(AgentConfig.pid()).isEqualTo((int) ProcessHandle.current().pid());
+        String kernel = AgentConfig.firstLine(AgentConfig.PROC_HOSTNAME);
+        if (kernel != null) {
+            assertThat(AgentConfig.procSelfPid(AgentConfig.PROC_SELF)).isEqualTo((int) ProcessHandle.current().pid());
+            assertThat(AgentConfig.hostname()).isEqualTo(kernel);
+        } else {
+            assertThat(AgentConfig.hostname()).isNotEmpty();
+        }
+        // where /proc is absent, the portable answers
+        assertThat(AgentConfig.procSelfPid(dir.resolve("no-proc").toFile())).isEqualTo(-1);
+        assertThat(AgentConfig.firstLine(dir.resolve("no-hostname").toFile())).isNull();
+        Path name = dir.resolve("hostname");
+        Files.writeString(name, " box-1 \n");
+        assertThat(AgentConfig.firstLine(name.toFile())).isEqualTo("box-1");
+    }
 }

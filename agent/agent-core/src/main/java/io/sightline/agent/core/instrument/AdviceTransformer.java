@@ -1,0 +1,332 @@
+package io.sightline.agent.core.instrument;
+
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.sightline.agent.core.log.AgentLog;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.TypeResolutionStrategy;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * The agent's one class file transformer: for each class a loader defines, the cheapest checks
+ * first (an ignored name prefix, then each rule's class-loader matcher, whose answer is kept per
+ * loader), the class file parsed only when a rule's loader matches, and ByteBuddy's advice woven
+ * only into the types a rule matches.
+ *
+ * <p>Why not ByteBuddy's {@code AgentBuilder}: on Java 9+ its transformer class generates and
+ * loads a subclass of itself at first use (to receive the {@code Module} argument), which cost
+ * premain about 400 classes and a quarter of a second of CPU; the advice itself is ByteBuddy's as
+ * before. Types in named modules get a read edge to the bridge (the bootstrap loader's unnamed
+ * module) before their advice can run.
+ */
+final class AdviceTransformer implements ClassFileTransformer {
+    /** Internal-name prefixes never transformed: ours (and what we shade), and JDK machinery. */
+    private static final String[] IGNORED = {
+        "io/sightline/agent/", "net/bytebuddy/", "jdk/internal/reflect/", "sun/reflect/", "java/lang/invoke/"
+    };
+
+    /** One type instrumentation: which loaders, which types, which advice on which methods. */
+    static final class Rule {
+        final String plugin;
+        final ElementMatcher<? super TypeDescription> types;
+        final ElementMatcher<? super ClassLoader> loaders; // null: any
+        final List<ElementMatcher<? super MethodDescription>> methods = new ArrayList<ElementMatcher<? super MethodDescription>>();
+        final List<String> advice = new ArrayList<String>();
+
+        Rule(String plugin, ElementMatcher<? super TypeDescription> types, ElementMatcher<? super ClassLoader> loaders) {
+            this.plugin = plugin;
+            this.types = types;
+            this.loaders = loaders;
+        }
+    }
+
+    final AtomicLong nanos = new AtomicLong();
+    final AtomicInteger types = new AtomicInteger();
+    private final Instrumentation inst;
+    private final ClassLoader agentLoader;
+    private final List<Rule> rules;
+    private final Instrumenter.AdviceSources sources;
+    private final ByteBuddy byteBuddy = new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            // advice rewrites the bodies of declared methods: no hierarchy to analyse
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE);
+    /** Set while this thread transforms: classes ByteBuddy loads meanwhile pass untouched. */
+    private final ThreadLocal<boolean[]> busy = new ThreadLocal<boolean[]>() {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
+        }
+    };
+    private final Modules modules;
+
+    AdviceTransformer(Instrumentation inst, ClassLoader agentLoader, List<Rule> rules, Instrumenter.AdviceSources sources) {
+        this.inst = inst;
+        this.agentLoader = agentLoader;
+        this.rules = rules;
+        this.sources = sources;
+        this.modules = Modules.create(inst);
+    }
+
+    static boolean ignored(String internalName) {
+        for (String prefix : IGNORED) {
+            if (internalName.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+        if (internalName == null || bytes == null || (loader != null && loader == agentLoader) || ignored(internalName)) {
+            return null;
+        }
+        boolean[] mine = busy.get();
+        if (mine[0]) {
+            return null;
+        }
+        mine[0] = true;
+        String name = internalName.replace('/', '.');
+        try {
+            return weave(loader, name, redefined, bytes);
+        } catch (Throwable t) {
+            AgentLog.warn("could not instrument " + name + ": " + t);
+            return null;
+        } finally {
+            mine[0] = false;
+        }
+    }
+
+    private byte[] weave(ClassLoader loader, String name, Class<?> redefined, byte[] bytes) {
+        long t0 = System.nanoTime();
+        ClassFileLocator locator = null;
+        TypePool pool = null;
+        TypeDescription type = null;
+        List<Rule> hits = null;
+        for (Rule rule : rules) {
+            if (rule.loaders != null && !rule.loaders.matches(loader)) {
+                continue;
+            }
+            if (type == null) {
+                locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes), loaderFiles(loader));
+                pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
+                        TypePool.Default.ReaderMode.FAST);
+                type = pool.describe(name).resolve();
+            }
+            if (rule.types.matches(type)) {
+                if (hits == null) {
+                    hits = new ArrayList<Rule>(2);
+                }
+                hits.add(rule);
+            }
+        }
+        if (hits == null) {
+            return null;
+        }
+        // advice classes come from the agent jar; the library types they name from the target's loader
+        ClassFileLocator adviceFiles = new ClassFileLocator.Compound(sources.agentClassFiles, loaderFiles(loader));
+        TypePool advicePool = sources.pools.typePool(adviceFiles, loader);
+        AsmVisitorWrapper.ForDeclaredMethods wrapper = new AsmVisitorWrapper.ForDeclaredMethods();
+        for (Rule rule : hits) {
+            for (int i = 0; i < rule.advice.size(); i++) {
+                Advice advice = Advice.withCustomMapping()
+                        .to(advicePool.describe(rule.advice.get(i)).resolve(), adviceFiles)
+                        .withExceptionHandler(Advice.ExceptionHandler.Default.SUPPRESSING);
+                wrapper = wrapper.invokable(ElementMatchers.<MethodDescription>isMethod().or(ElementMatchers.<MethodDescription>isConstructor())
+                        .and(rule.methods.get(i)), advice);
+            }
+        }
+        DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator).visit(wrapper);
+        byte[] woven = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+        modules.letRead(name, loader, redefined);
+        long took = System.nanoTime() - t0;
+        nanos.addAndGet(took);
+        types.incrementAndGet();
+        if (AgentLog.isDebug()) {
+            AgentLog.debug("instrumented " + name + (redefined != null ? " (retransformed)" : "") + " in " + took / 1000 + " us");
+        }
+        return woven;
+    }
+
+    /**
+     * Runs the path of a class that no rule wants once, for the bootstrap loader, before any class
+     * load comes through here: the classes that path needs (ByteBuddy's, and the JDK's that they
+     * use) are loaded and initialised now. A JDK class loaded for the first time by its own
+     * transformation would fail with ClassCircularityError.
+     */
+    private void warmUp() {
+        try {
+            InputStream in = ClassLoader.getSystemResourceAsStream("java/lang/Object.class");
+            byte[] object = in == null ? null : readAll(in);
+            if (object != null && weave(null, "java.lang.Object", null, object) != null) {
+                AgentLog.warn("a rule matches java.lang.Object");
+            }
+            // and the parsing of a class file, which type matchers beyond names need
+            TypePool.Default.WithLazyResolution.of(loaderFiles(null)).describe("java.lang.Thread").resolve()
+                    .getDeclaredMethods().filter(ElementMatchers.named("run")).size();
+        } catch (Throwable t) {
+            AgentLog.warn("instrumentation warm-up failed: " + t);
+        }
+    }
+
+    private static byte[] readAll(InputStream in) throws java.io.IOException {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            in.close();
+        }
+    }
+
+    private static ClassFileLocator loaderFiles(ClassLoader loader) {
+        return loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader);
+    }
+
+    /** Registers this transformer and retransforms the classes loaded before it that a rule matches. */
+    void install() {
+        warmUp();
+        inst.addTransformer(this, true);
+        if (!inst.isRetransformClassesSupported()) {
+            return;
+        }
+        List<Class<?>> loaded = new ArrayList<Class<?>>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            try {
+                if (c.isArray() || c.isPrimitive() || !inst.isModifiableClass(c)) {
+                    continue;
+                }
+                ClassLoader loader = c.getClassLoader();
+                if ((loader != null && loader == agentLoader) || ignored(c.getName().replace('.', '/'))) {
+                    continue;
+                }
+                TypeDescription type = null;
+                for (Rule rule : rules) {
+                    if (rule.loaders != null && !rule.loaders.matches(loader)) {
+                        continue;
+                    }
+                    if (type == null) {
+                        type = TypeDescription.ForLoadedType.of(c);
+                    }
+                    if (rule.types.matches(type)) {
+                        loaded.add(c);
+                        break;
+                    }
+                }
+            } catch (Throwable t) {
+                // a class whose description fails to resolve is left alone
+            }
+        }
+        for (Class<?> c : loaded) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                AgentLog.warn("could not instrument " + c.getName() + " (retransformation): " + t);
+            }
+        }
+    }
+
+    /**
+     * Read edges from named modules to the bridge's (the bootstrap loader's unnamed module), added
+     * through {@code Instrumentation.redefineModule} by reflection (the agent compiles for Java 8).
+     */
+    static final class Modules {
+        private final Instrumentation inst;
+        private final Object bridge;
+        private final Method getModule;
+        private final Method isNamed;
+        private final Method canRead;
+        private final Method redefineModule;
+        private Map<String, Object> bootPackages; // package -> module of the boot layer, built at first need
+
+        private Modules(Instrumentation inst, Object bridge, Method getModule, Method isNamed, Method canRead, Method redefineModule) {
+            this.inst = inst;
+            this.bridge = bridge;
+            this.getModule = getModule;
+            this.isNamed = isNamed;
+            this.canRead = canRead;
+            this.redefineModule = redefineModule;
+        }
+
+        static Modules create(Instrumentation inst) {
+            try {
+                Class<?> module = Class.forName("java.lang.Module");
+                Method getModule = Class.class.getMethod("getModule");
+                Object bridge = getModule.invoke(io.sightline.agent.bridge.Bridge.class);
+                return new Modules(inst, bridge, getModule, module.getMethod("isNamed"), module.getMethod("canRead", module),
+                        Instrumentation.class.getMethod("redefineModule", module, Set.class, Map.class, Map.class, Set.class, Map.class));
+            } catch (Exception java8) {
+                return new Modules(inst, null, null, null, null, null);
+            }
+        }
+
+        /** Lets the module of the class being transformed read the bridge. */
+        synchronized void letRead(String className, ClassLoader loader, Class<?> redefined) {
+            if (bridge == null) {
+                return;
+            }
+            try {
+                Object module = redefined != null ? getModule.invoke(redefined) : bootLayerModule(className, loader);
+                if (module == null || !(Boolean) isNamed.invoke(module) || (Boolean) canRead.invoke(module, bridge)) {
+                    return;
+                }
+                redefineModule.invoke(inst, module, Collections.singleton(bridge), Collections.emptyMap(),
+                        Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+            } catch (Exception e) {
+                AgentLog.warn("could not let the module of " + className + " read the agent's bridge: " + e);
+            }
+        }
+
+        /**
+         * The boot layer's module holding the class's package, for the JDK's own loaders (the
+         * classes we instrument in named modules are the JDK's); null for other loaders.
+         */
+        private Object bootLayerModule(String className, ClassLoader loader) throws Exception {
+            if (loader != null && loader != ClassLoader.getSystemClassLoader().getParent()) {
+                return null;
+            }
+            if (bootPackages == null) {
+                Map<String, Object> map = new HashMap<String, Object>();
+                Class<?> layerClass = Class.forName("java.lang.ModuleLayer");
+                Object boot = layerClass.getMethod("boot").invoke(null);
+                Set<?> all = (Set<?>) layerClass.getMethod("modules").invoke(boot);
+                for (Object m : all) {
+                    for (Object pkg : (Set<?>) m.getClass().getMethod("getPackages").invoke(m)) {
+                        map.put((String) pkg, m);
+                    }
+                }
+                bootPackages = map;
+            }
+            int dot = className.lastIndexOf('.');
+            return dot < 0 ? null : bootPackages.get(className.substring(0, dot));
+        }
+    }
+}
