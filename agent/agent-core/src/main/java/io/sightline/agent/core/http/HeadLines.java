@@ -53,6 +53,9 @@ public final class HeadLines {
         if (lock == null || keys == null || values == null || out == null || !hasMark(keys, count)) {
             return 0; // the usual case of a head without the agent's headers: no buffer made for it
         }
+        if (isVirtual(Thread.currentThread())) {
+            return 0; // a virtual thread usually runs one task: its buffer would be made for one call
+        }
         Work w = work.get();
         if (w.count != 0) {
             return 0; // an earlier take on this thread was not restored: leave this one alone
@@ -93,6 +96,34 @@ public final class HeadLines {
             }
             w.count = last + 1;
             return last + 1;
+        }
+    }
+
+    /** {@code Thread.isVirtual()} on Java 21+, null before it. */
+    private static final java.lang.invoke.MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+    private static java.lang.invoke.MethodHandle isVirtualHandle() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    java.lang.invoke.MethodType.methodType(boolean.class));
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code t} is a virtual thread. The per-thread buffer pays off on pooled threads,
+     * which print many heads; a virtual thread is usually made for one task, so there the buffer
+     * (2 KB) would cost more than the JDK's own printing of the two headers (about 890 B).
+     */
+    static boolean isVirtual(Thread t) {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(t);
+        } catch (Throwable e) {
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class HeadLinesTest {
@@ -93,5 +94,33 @@ class HeadLinesTest {
         assertThat(HeadLines.isRequestLine("GET /a HTTPS1.1")).isFalse();
         assertThat(HeadLines.isRequestLine("HTTP/1.1")).isFalse();
         assertThat(HeadLines.isRequestLine(null)).isFalse();
+    }
+
+    @Test
+    void leavesTheHeadToTheJdkOnAVirtualThread() throws Exception {
+        java.lang.reflect.Method start;
+        try {
+            start = Thread.class.getMethod("startVirtualThread", Runnable.class);
+        } catch (NoSuchMethodException e) {
+            Assumptions.abort("no virtual threads on Java " + System.getProperty("java.version"));
+            return;
+        }
+        String[] keys = {"GET /down?id=1 HTTP/1.1", "traceparent", "sightline-parent", "Host", null};
+        String[] values = {null, TP, "b7ad6b7169203331;TOMCAT;app", "svc:81", null};
+        int[] taken = {-1};
+        boolean[] virtual = new boolean[1];
+        Thread t = (Thread) start.invoke(null, (Runnable) () -> {
+            virtual[0] = HeadLines.isVirtual(Thread.currentThread());
+            taken[0] = lines.take(lock, keys, values, 4, out);
+        });
+        t.join(10_000);
+        assertThat(virtual[0]).isTrue();
+        assertThat(taken[0]).isZero();
+        assertThat(written()).isEmpty();
+        assertThat(keys).containsExactly("GET /down?id=1 HTTP/1.1", "traceparent", "sightline-parent", "Host", null);
+        // the same head on a platform thread is taken
+        assertThat(HeadLines.isVirtual(Thread.currentThread())).isFalse();
+        assertThat(lines.take(lock, keys, values, 4, out)).isEqualTo(3);
+        lines.restore(lock, keys, 3);
     }
 }
