@@ -1,11 +1,6 @@
 package io.sightline.bench.agent;
 
 import java.io.File;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -14,7 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
 
 import com.sun.net.httpserver.HttpServer;
@@ -78,17 +72,7 @@ public final class AgentOverheadBench {
     }
 
     public static void main(String[] args) throws Exception {
-        // the JDK server writes headers and body separately: without this, Nagle and delayed
-        // ACKs add 40 ms to every outgoing call of the application
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
-        HttpServer downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        downstream.createContext("/down", exchange -> {
-            // the requests carry no body: nothing to read, nothing to allocate
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        HttpServer downstream = BenchApps.downstream(CLIENTS);
         // this JVM serves the downstream calls and is the agent's collector, on the same cores as
         // the application: the load generator reads its CPU time around every slice
         downstream.createContext("/cpu", exchange -> {
@@ -97,11 +81,8 @@ public final class AgentOverheadBench {
             exchange.getResponseBody().write(cpu);
             exchange.close();
         });
-        // the application makes one call at a time per client: as many threads, no more
-        downstream.setExecutor(Executors.newFixedThreadPool(CLIENTS));
-        downstream.start();
-        String downstreamUrl = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/down";
-        String benchCpuUrl = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/cpu";
+        String downstreamUrl = BenchApps.url(downstream, "/down");
+        String benchCpuUrl = BenchApps.url(downstream, "/cpu");
         try (DropCollector collector = new DropCollector()) {
             List<Result> plain = new ArrayList<>();
             List<Result> agent = new ArrayList<>();
@@ -114,8 +95,7 @@ public final class AgentOverheadBench {
             }
             print(plain, agent, sliceRatios, collector);
         } finally {
-            downstream.stop(0);
-            ((java.util.concurrent.ExecutorService) downstream.getExecutor()).shutdownNow();
+            BenchApps.stop(downstream);
         }
     }
 
@@ -266,7 +246,7 @@ public final class AgentOverheadBench {
     private static App start(DropCollector collector, String downstream, int round, String classes) throws Exception {
         List<String> cp = new ArrayList<>(ForkedJvm.classpath("tomcat-embed-core", "tomcat-annotations-api", "h2-"));
         cp.add(classes);
-        int port = freePort();
+        int port = BenchApps.freePort();
         ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName(), String.valueOf(port), downstream)
                 .fullJit();
         for (String arg : (HEAP + " " + APP_JVM_ARGS).trim().split("\\s+")) {
@@ -286,7 +266,7 @@ public final class AgentOverheadBench {
         long t0 = System.nanoTime();
         ForkedJvm app = b.start();
         try {
-            return new App(app, base, awaitFirst200(base + "/work?id=1", app, t0));
+            return new App(app, base, BenchApps.awaitFirst200(base + "/work?id=1", app, t0, Duration.ofSeconds(60)));
         } catch (Exception | Error e) {
             app.close();
             throw e;
@@ -296,34 +276,5 @@ public final class AgentOverheadBench {
     private static long benchCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    /** Nanoseconds from the launch of the child to its first 200 answer. */
-    private static long awaitFirst200(String url, ForkedJvm app, long t0) throws Exception {
-        long deadline = t0 + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-                c.setConnectTimeout(1000);
-                if (c.getResponseCode() == 200) {
-                    try (InputStream in = c.getInputStream()) {
-                        in.readAllBytes();
-                    }
-                    return System.nanoTime() - t0;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            if (!app.process().isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("no 200 from the application\n" + app.describe());
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

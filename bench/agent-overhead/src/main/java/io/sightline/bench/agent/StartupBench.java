@@ -1,19 +1,12 @@
 package io.sightline.bench.agent;
 
 import java.io.File;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -50,17 +43,8 @@ public final class StartupBench {
     }
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
-        HttpServer downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        downstream.createContext("/down", exchange -> {
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        downstream.setExecutor(Executors.newFixedThreadPool(2));
-        downstream.start();
-        String downstreamUrl = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/down";
+        HttpServer downstream = BenchApps.downstream(2);
+        String downstreamUrl = BenchApps.url(downstream, "/down");
         String classes = new File(BenchApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
         String loadBefore = loadAverage();
         // the sides: no agent, the agent jar, and optionally another build's jar measured alongside
@@ -124,8 +108,7 @@ public final class StartupBench {
             }
             System.out.printf(Locale.ROOT, "  collector received %d spans%n", collector.spans.get());
         } finally {
-            downstream.stop(0);
-            ((java.util.concurrent.ExecutorService) downstream.getExecutor()).shutdownNow();
+            BenchApps.stop(downstream);
         }
     }
 
@@ -157,7 +140,7 @@ public final class StartupBench {
     private static Start start(Path agentJar, DropCollector collector, String downstream, String classes, int run) throws Exception {
         List<String> cp = new ArrayList<>(ForkedJvm.classpath("tomcat-embed-core", "tomcat-annotations-api", "h2-"));
         cp.add(classes);
-        int port = freePort();
+        int port = BenchApps.freePort();
         ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName(), String.valueOf(port), downstream)
                 .fullJit();
         for (String arg : (AgentOverheadBench.HEAP + " " + AgentOverheadBench.APP_JVM_ARGS).trim().split("\\s+")) {
@@ -178,7 +161,7 @@ public final class StartupBench {
         long t0 = System.nanoTime();
         ForkedJvm app = b.start();
         try {
-            long wall = awaitFirst200(url, app, t0);
+            long wall = BenchApps.awaitFirst200(url, app, t0, Duration.ofSeconds(120));
             Duration cpu = app.process().info().totalCpuDuration().orElseThrow();
             double[] premain = {-1, -1, -1};
             app.close(); // SIGTERM and wait: the next start has the machine to itself
@@ -204,42 +187,12 @@ public final class StartupBench {
         return new double[] {-1, -1, -1};
     }
 
-    /** Nanoseconds from the launch of the child to its first 200 answer (polled every 5 ms). */
-    private static long awaitFirst200(String url, ForkedJvm app, long t0) throws Exception {
-        long deadline = t0 + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-                c.setConnectTimeout(1000);
-                if (c.getResponseCode() == 200) {
-                    long took = System.nanoTime() - t0;
-                    try (InputStream in = c.getInputStream()) {
-                        in.readAllBytes();
-                    }
-                    return took;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            if (!app.process().isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("no 200 from the application\n" + app.describe());
-            }
-            Thread.sleep(5);
-        }
-    }
-
     private static String loadAverage() {
         try {
             String[] v = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return v[0] + " " + v[1] + " " + v[2];
         } catch (Exception e) {
             return "?";
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }
