@@ -31,7 +31,8 @@ import io.sightline.agent.testing.ForkedJvm;
  * bench.heap (-Xms512m -Xmx512m -Xmn256m: the same fixed heap and young generation for both
  * applications, so that G1's own sizing, which differs from run to run, does not decide the
  * comparison; empty for the JVM's defaults), bench.appJvmArgs (none: extra options of the
- * measured application, for profiling it).
+ * measured application, for profiling it; {@code -Dbench.jfr=/tmp/{mode}-{round}.jfr} records
+ * the measured slices only, see {@link BenchApp#profile}).
  */
 public final class AgentOverheadBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 4);

@@ -80,6 +80,11 @@ public final class BenchApp {
         Tomcat.addServlet(ctx, "stats", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                String jfr = req.getParameter("jfr");
+                if (jfr != null) {
+                    resp.getWriter().print(profile(jfr));
+                    return;
+                }
                 long[] cpu = cpu(); // before the full GCs below, which are not the requests'
                 long[] alloc = allocated();
                 long heap = -1;
@@ -97,6 +102,46 @@ public final class BenchApp {
         System.out.println("READY " + connector.getLocalPort());
         System.out.flush();
         tomcat.getServer().await();
+    }
+
+    /** The recording of the measured part, when -Dbench.jfr=file asks for one. */
+    private static jdk.jfr.Recording recording;
+
+    /**
+     * A profile of the measured part only: the load generator asks for "start" before its first
+     * measured slice and "stop" after its last, so start-up, warm-up and the settle phase stay
+     * out of it. With -Dbench.jfr=file, a JFR recording ("profile" settings); with
+     * -Dbench.asprof=asprof,file, async-profiler's CPU samples of every thread (1 ms), written as
+     * collapsed stacks (async-profiler is not part of the build: point at an asprof binary).
+     */
+    static synchronized String profile(String action) {
+        String jfr = System.getProperty("bench.jfr", "");
+        String asprof = System.getProperty("bench.asprof", "");
+        StringBuilder done = new StringBuilder();
+        try {
+            if (!jfr.isEmpty() && action.equals("start") && recording == null) {
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                recording.start();
+                done.append("jfr started ");
+            } else if (!jfr.isEmpty() && action.equals("stop") && recording != null) {
+                recording.stop();
+                recording.dump(java.nio.file.Path.of(jfr));
+                recording.close();
+                recording = null;
+                done.append("jfr written ");
+            }
+            if (!asprof.isEmpty()) {
+                String[] a = asprof.split(",");
+                String pid = String.valueOf(ProcessHandle.current().pid());
+                ProcessBuilder pb = action.equals("start")
+                        ? new ProcessBuilder(a[0], "start", "-e", "cpu", "-i", "1ms", "-t", pid)
+                        : new ProcessBuilder(a[0], "stop", "-o", "collapsed", "-f", a[1], pid);
+                done.append("asprof ").append(pb.inheritIO().start().waitFor());
+            }
+        } catch (Exception e) {
+            done.append("failed ").append(e);
+        }
+        return done.length() == 0 ? "off" : done.toString();
     }
 
     /** {bytes allocated by request threads, bytes allocated by all live threads}. */

@@ -63,6 +63,9 @@ public final class LoadGenerator {
             load(t.base, clients, new long[warmup]);
         }
         settle(targets, clients, measured, settle);
+        for (Target t : targets) {
+            get(t.base + "/stats?jfr=start"); // a no-op unless the application was started with -Dbench.jfr
+        }
         for (int slice = 0; slice < slices; slice++) {
             for (int k = 0; k < targets.size(); k++) {
                 // ABBA over the slices, as the rounds are over JVM starts
@@ -88,6 +91,9 @@ public final class LoadGenerator {
                         latencies[measured / 2] / 1000, latencies[measured * 99 / 100] / 1000, spent[3], spent[5], spent[6]);
                 System.out.flush();
             }
+        }
+        for (Target t : targets) {
+            get(t.base + "/stats?jfr=stop");
         }
         for (Target t : targets) {
             long heap = stats(t.base, true)[2];
