@@ -30,7 +30,10 @@ import io.sightline.agent.testing.ForkedJvm;
  * warm-up chunks of bench.requests while an application's JIT is busy), bench.sampling (1),
  * bench.heap (-Xms512m -Xmx512m -Xmn256m: the same fixed heap and young generation for both
  * applications, so that G1's own sizing, which differs from run to run, does not decide the
- * comparison; empty for the JVM's defaults), bench.appJvmArgs (none: extra options of the
+ * comparison; empty for the JVM's defaults), bench.rate (1000 requests per second) and
+ * bench.rateRequests (5000 per slice): after the saturating slices, as many alternating slices at
+ * that fixed rate, open loop, for latency ({@link LoadGenerator#paced}; bench.rate=0 for none),
+ * bench.appJvmArgs (none: extra options of the
  * measured application, for profiling it; {@code -Dbench.jfr=/tmp/{mode}-{round}.jfr} records
  * the measured slices only, see {@link BenchApp#profile}).
  */
@@ -47,6 +50,9 @@ public final class AgentOverheadBench {
     /** Extra JVM options for the measured application, space separated; {mode} and {round} are
      *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
     static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
+    /** The fixed-rate part: requests per second (0: none) and requests per slice (see {@link LoadGenerator#paced}). */
+    static final int RATE = Integer.getInteger("bench.rate", 1000);
+    static final int RATE_REQUESTS = Integer.getInteger("bench.rateRequests", 5000);
     /** Heap options of both applications (see the class comment). */
     static final String HEAP = System.getProperty("bench.heap", "-Xms512m -Xmx512m -Xmn256m");
 
@@ -55,7 +61,15 @@ public final class AgentOverheadBench {
 
     /** One run: req/s, p50/p99 (us), startup to first 200 (ms), bytes per request, heap after GC. */
     record Result(double perSecond, double p50, double p99, double startMillis, double requestBytes,
-                  double allBytes, double heap, Cpu cpu, double benchCpu) {
+                  double allBytes, double heap, Cpu cpu, double benchCpu, Paced paced) {
+    }
+
+    /** Latency (us) at the fixed rate: p50, p90, p99, p99.9, max. */
+    record Paced(double p50, double p90, double p99, double p999, double max) {
+        static Paced of(String[] v, int from) {
+            return new Paced(Double.parseDouble(v[from]), Double.parseDouble(v[from + 1]), Double.parseDouble(v[from + 2]),
+                    Double.parseDouble(v[from + 3]), Double.parseDouble(v[from + 4]));
+        }
     }
 
     /**
@@ -88,19 +102,22 @@ public final class AgentOverheadBench {
             List<Result> plain = new ArrayList<>();
             List<Result> agent = new ArrayList<>();
             List<Double> sliceRatios = new ArrayList<>();
+            List<double[]> pacedSlices = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 Round r = round(collector, downstreamUrl, benchCpuUrl, round + 1, round % 2 == 1);
                 plain.add(r.baseline);
                 agent.add(r.agent);
                 sliceRatios.addAll(r.sliceRatios);
+                pacedSlices.addAll(r.pacedAdded);
             }
-            print(plain, agent, sliceRatios, collector);
+            print(plain, agent, sliceRatios, pacedSlices, collector);
         } finally {
             BenchApps.stop(downstream);
         }
     }
 
-    private static void print(List<Result> plain, List<Result> agent, List<Double> sliceRatios, DropCollector collector) {
+    private static void print(List<Result> plain, List<Result> agent, List<Double> sliceRatios, List<double[]> pacedSlices,
+                              DropCollector collector) {
         double tp = median(plain, Result::perSecond);
         double ta = median(agent, Result::perSecond);
         System.out.printf("agent-overhead: Tomcat + H2 (2 queries with a bind, one on an executor) + 1 outgoing HTTP call per request;%n"
@@ -111,6 +128,13 @@ public final class AgentOverheadBench {
         row("throughput (req/s)", tp, ta);
         row("p50 latency (us)", median(plain, Result::p50), median(agent, Result::p50));
         row("p99 latency (us)", median(plain, Result::p99), median(agent, Result::p99));
+        boolean paced = plain.get(0).paced() != null;
+        if (paced) {
+            row("fixed rate p50 (us)", median(plain, r -> r.paced().p50()), median(agent, r -> r.paced().p50()));
+            row("fixed rate p90 (us)", median(plain, r -> r.paced().p90()), median(agent, r -> r.paced().p90()));
+            row("fixed rate p99 (us)", median(plain, r -> r.paced().p99()), median(agent, r -> r.paced().p99()));
+            row("fixed rate p99.9 (us)", median(plain, r -> r.paced().p999()), median(agent, r -> r.paced().p999()));
+        }
         row("startup to 1st 200 (ms)", median(plain, Result::startMillis), median(agent, Result::startMillis));
         row("alloc/req, req threads (B)", median(plain, Result::requestBytes), median(agent, Result::requestBytes));
         row("alloc/req, all threads (B)", median(plain, Result::allBytes), median(agent, Result::allBytes));
@@ -143,6 +167,18 @@ public final class AgentOverheadBench {
         spread("throughput ratio, per slice pair", sliceRatios, "%.3f");
         spread("added p50 (us), per round", p50, "%+.1f");
         spread("added p99 (us), per round", p99, "%+.1f");
+        if (paced) {
+            List<Double> pacedP50 = new ArrayList<>();
+            List<Double> pacedP99 = new ArrayList<>();
+            for (int i = 0; i < plain.size(); i++) {
+                pacedP50.add(agent.get(i).paced().p50() - plain.get(i).paced().p50());
+                pacedP99.add(agent.get(i).paced().p99() - plain.get(i).paced().p99());
+            }
+            spread("fixed rate: added p50, per round", pacedP50, "%+.1f");
+            spread("fixed rate: added p99, per round", pacedP99, "%+.1f");
+            spread("fixed rate: added p50, per slice", pacedSlices.stream().map(d -> d[0]).toList(), "%+.1f");
+            spread("fixed rate: added p99, per slice", pacedSlices.stream().map(d -> d[1]).toList(), "%+.1f");
+        }
         spread("added CPU/req, process (us)", cpu, "%+.1f");
         spread("CPU/req, agent threads (us)", agentCpu, "%.1f");
         System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
@@ -169,7 +205,7 @@ public final class AgentOverheadBench {
     }
 
     /** One round's two applications, and the agent/baseline throughput ratio of each pair of slices. */
-    record Round(Result baseline, Result agent, List<Double> sliceRatios) {
+    record Round(Result baseline, Result agent, List<Double> sliceRatios, List<double[]> pacedAdded) {
     }
 
     /**
@@ -190,13 +226,16 @@ public final class AgentOverheadBench {
             App without = agentFirst ? b : a;
             ForkedJvm load = ForkedJvm.builder().classpath(List.of(classes)).fullJit()
                     .main(LoadGenerator.class.getName(), String.valueOf(CLIENTS), String.valueOf(WARMUP), String.valueOf(MEASURED),
-                            String.valueOf(SLICES), String.valueOf(SETTLE), benchCpuUrl, (agentFirst ? "agent=" + withAgent.base : "baseline=" + without.base),
+                            String.valueOf(SLICES), String.valueOf(SETTLE), benchCpuUrl, String.valueOf(RATE),
+                            String.valueOf(RATE_REQUESTS), (agentFirst ? "agent=" + withAgent.base : "baseline=" + without.base),
                             (agentFirst ? "baseline=" + without.base : "agent=" + withAgent.base))
                     .start();
             try (load) {
                 load.awaitLine("DONE", Duration.ofMinutes(60));
             }
             Map<String, List<String[]>> slices = new HashMap<>();
+            Map<String, List<String[]>> pacedSlices = new HashMap<>();
+            Map<String, Paced> paced = new HashMap<>();
             Map<String, Result> results = new HashMap<>();
             for (String line : load.stdout()) {
                 String[] v = line.split(" ");
@@ -207,6 +246,12 @@ public final class AgentOverheadBench {
                     System.out.printf("  round %d slice %s %-8s %8s req/s  p50 %6s us  p99 %6s us  agent threads %6.1f us/req  JIT %6.1f us/req%n",
                             round, v[2], v[1], v[3], v[4], v[5], Long.parseLong(v[7]) / 1e3 / MEASURED,
                             Long.parseLong(v[8]) * 1e3 / MEASURED);
+                } else if (v[0].equals("PACED")) {
+                    pacedSlices.computeIfAbsent(v[1], k -> new ArrayList<>()).add(v);
+                    System.out.printf("  round %d paced %s %-8s at %d/s  p50 %6s  p90 %6s  p99 %6s  p99.9 %6s  max %6s us%n",
+                            round, v[2], v[1], RATE, v[3], v[4], v[5], v[6], v[7]);
+                } else if (v[0].equals("PACEDRESULT")) {
+                    paced.put(v[1], Paced.of(v, 2));
                 } else if (v[0].equals("RESULT")) {
                     String[] r = Arrays.copyOfRange(v, 1, v.length);
                     App app = r[0].equals("agent") ? withAgent : without;
@@ -217,10 +262,22 @@ public final class AgentOverheadBench {
             for (int i = 0; i < SLICES; i++) {
                 ratios.add(Double.parseDouble(slices.get("agent").get(i)[3]) / Double.parseDouble(slices.get("baseline").get(i)[3]));
             }
+            List<double[]> pacedAdded = new ArrayList<>();
+            for (int i = 0; pacedSlices.containsKey("agent") && i < pacedSlices.get("agent").size(); i++) {
+                String[] withSlice = pacedSlices.get("agent").get(i);
+                String[] withoutSlice = pacedSlices.get("baseline").get(i);
+                pacedAdded.add(new double[] {Double.parseDouble(withSlice[3]) - Double.parseDouble(withoutSlice[3]),
+                        Double.parseDouble(withSlice[5]) - Double.parseDouble(withoutSlice[5])});
+            }
+            for (String mode : List.of("baseline", "agent")) {
+                Result r = results.get(mode);
+                results.put(mode, new Result(r.perSecond(), r.p50(), r.p99(), r.startMillis(), r.requestBytes(), r.allBytes(),
+                        r.heap(), r.cpu(), r.benchCpu(), paced.get(mode)));
+            }
             for (String mode : agentFirst ? List.of("agent", "baseline") : List.of("baseline", "agent")) {
                 System.out.printf("  round %d %-8s %s%n", round, mode, results.get(mode));
             }
-            return new Round(results.get("baseline"), results.get("agent"), ratios);
+            return new Round(results.get("baseline"), results.get("agent"), ratios, pacedAdded);
         } finally {
             if (second != null) {
                 second.close();
@@ -237,7 +294,7 @@ public final class AgentOverheadBench {
         Cpu cpu = new Cpu(Long.parseLong(v[7]) / n / 1e3, Long.parseLong(v[8]) / n / 1e3, Long.parseLong(v[9]) / n / 1e3,
                 Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n);
         return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
-                startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu, benchCpu);
+                startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu, benchCpu, null);
     }
 
     /** A started application: its JVM, base URL and the nanoseconds from launch to its first 200. */

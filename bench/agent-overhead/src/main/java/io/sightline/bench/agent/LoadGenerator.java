@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The load, in its own JVM so that it does not share a heap, a JIT or GC pauses with the
  * measured applications (args: clients, warm-up requests, measured requests per slice, slices,
  * at most how many extra warm-up chunks until the JIT has settled ({@link #settle}), the URL
- * answering the bench JVM's CPU time, then {@code label=baseURL} for each application). Closed loop: each client sends the next
+ * answering the bench JVM's CPU time, the fixed rate and its requests per slice, then {@code label=baseURL} for each application). Closed loop: each client sends the next
  * request when the previous answer is read (keep-alive).
  *
  * <p>Every application is warmed up first, then the measured part is cut into slices that
@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JVM CPU ns>} over all
  * its slices (every figure but the heap being what the application spent while measured; the
  * /stats calls between slices are left out), and {@code DONE}.
+ *
+ * <p>With a rate (args 7 and 8: requests per second, requests per slice; 0 for none), a second
+ * measured part follows at a fixed rate ({@link #paced}), in as many alternating slices:
+ * {@code PACED <label> <slice> <p50> <p90> <p99> <p99.9> <max>} (us) per slice and
+ * {@code PACEDRESULT <label> <p50> <p90> <p99> <p99.9> <max>} over all of an application's.
  */
 public final class LoadGenerator {
     private LoadGenerator() {
@@ -40,6 +45,8 @@ public final class LoadGenerator {
         long[] spent;
         long nanos;
         final List<long[]> latencies = new ArrayList<>();
+        /** Latencies (ns) of the fixed-rate slices. */
+        final List<long[]> paced = new ArrayList<>();
 
         Target(String spec) {
             int eq = spec.indexOf('=');
@@ -55,8 +62,12 @@ public final class LoadGenerator {
         int slices = Integer.parseInt(args[3]);
         int settle = Integer.parseInt(args[4]);
         String benchCpu = args[5];
+        int rate = Integer.parseInt(args[6]);
+        int rateRequests = Integer.parseInt(args[7]);
+        // the fixed-rate phase uses up to RATE_CLIENTS connections per application: keep them all alive
+        System.setProperty("http.maxConnections", String.valueOf(RATE_CLIENTS + 2));
         List<Target> targets = new ArrayList<>();
-        for (int i = 6; i < args.length; i++) {
+        for (int i = 8; i < args.length; i++) {
             targets.add(new Target(args[i]));
         }
         for (Target t : targets) {
@@ -92,6 +103,18 @@ public final class LoadGenerator {
                 System.out.flush();
             }
         }
+        if (rate > 0 && rateRequests > 0) {
+            for (int slice = 0; slice < slices; slice++) {
+                for (int k = 0; k < targets.size(); k++) {
+                    Target t = targets.get(slice % 2 == 0 ? k : targets.size() - 1 - k);
+                    long[] latencies = paced(t.base, rate, rateRequests);
+                    t.paced.add(latencies.clone());
+                    Arrays.sort(latencies);
+                    System.out.printf("PACED %s %d%s%n", t.label, slice + 1, percentiles(latencies));
+                    System.out.flush();
+                }
+            }
+        }
         for (Target t : targets) {
             get(t.base + "/stats?jfr=stop");
         }
@@ -109,6 +132,10 @@ public final class LoadGenerator {
             }
             System.out.printf("RESULT %s %.1f %d %d %d %d %d %d%s%n", t.label, n / (t.nanos / 1e9),
                     all[n / 2] / 1000, all[n * 99 / 100] / 1000, t.spent[0], t.spent[1], heap, n, cpu);
+            if (!t.paced.isEmpty()) {
+                long[] paced = t.paced.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+                System.out.printf("PACEDRESULT %s%s%n", t.label, percentiles(paced));
+            }
         }
         System.out.println("DONE");
         System.out.flush();
@@ -136,6 +163,65 @@ public final class LoadGenerator {
                 }
             }
         }
+    }
+
+    /** Client threads of the fixed-rate phase: enough for the requests that a pause holds up. */
+    static final int RATE_CLIENTS = 8;
+
+    /** " p50 p90 p99 p99.9 max" in microseconds, of sorted latencies in nanoseconds. */
+    static String percentiles(long[] sorted) {
+        int n = sorted.length;
+        return String.format(" %d %d %d %d %d", sorted[n / 2] / 1000, sorted[n * 90 / 100] / 1000, sorted[n * 99 / 100] / 1000,
+                sorted[(int) (n * 999L / 1000)] / 1000, sorted[n - 1] / 1000);
+    }
+
+    /**
+     * Open loop: {@code count} requests sent at {@code rate} per second whatever the answers do,
+     * by a pacer handing each one at its time to {@link #RATE_CLIENTS} client threads. Each
+     * latency runs from the request's planned start, not from when a client got to it, so a
+     * request held up behind a slow one counts its wait (no coordinated omission). Well under
+     * the application's capacity, this measures what one request costs rather than how the
+     * machine's two cores queue saturating load.
+     */
+    static long[] paced(String base, int rate, int count) throws Exception {
+        long[] latencies = new long[count];
+        long[] planned = new long[count];
+        java.util.concurrent.BlockingQueue<Integer> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        Throwable[] failure = new Throwable[1];
+        Thread[] clients = new Thread[RATE_CLIENTS];
+        for (int c = 0; c < clients.length; c++) {
+            clients[c] = new Thread(() -> {
+                try {
+                    for (int i; (i = queue.take()) >= 0; ) {
+                        get(base + "/work?id=" + (i % 100));
+                        latencies[i] = System.nanoTime() - planned[i];
+                    }
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            clients[c].start();
+        }
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 1_000_000;
+        for (int i = 0; i < count && failure[0] == null; i++) {
+            planned[i] = start + i * interval;
+            long wait;
+            while ((wait = planned[i] - System.nanoTime()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            queue.add(i);
+        }
+        for (int c = 0; c < clients.length; c++) {
+            queue.add(-1);
+        }
+        for (Thread c : clients) {
+            c.join();
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
+        return latencies;
     }
 
     private static long[] add(long[] a, long[] b) {
