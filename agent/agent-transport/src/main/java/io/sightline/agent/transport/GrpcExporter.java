@@ -75,7 +75,7 @@ public final class GrpcExporter implements Exporter {
      * core away from the application for long; not on every span, which would wake this thread
      * once per request. An idle sender waits for the first span instead.
      */
-    static final long ENCODE_MILLIS = 10;
+    static final long ENCODE_MILLIS = 20;
     /**
      * How often a sender that found no new span looks again. Application threads never wake the
      * sender (no signal, no unpark on a request thread): the first span after a quiet spell waits

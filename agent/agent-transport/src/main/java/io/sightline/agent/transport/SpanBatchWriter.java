@@ -27,6 +27,8 @@ final class SpanBatchWriter {
     private static final int KEEP_BUFFER = 1 << 20;
 
     private final MetadataTracker metadata;
+    /** Bytes of the texts that repeat from span to span (not bind values or exceptions, which rarely do). */
+    private final RepeatedTexts texts = new RepeatedTexts();
     private byte[] buffer = new byte[64 * 1024];
     /** Sizes of spans and events, in the order the write pass meets them. */
     private int[] sizes = new int[1024];
@@ -317,7 +319,7 @@ final class SpanBatchWriter {
     }
 
     private static int bindSize(String v) {
-        return v == null ? boolSize(2, true) : stringSize(1, v);
+        return v == null ? boolSize(2, true) : plainStringSize(1, v);
     }
 
     private static int exceptionField(int field, ExceptionRecord x) {
@@ -325,7 +327,7 @@ final class SpanBatchWriter {
     }
 
     private static int exceptionSize(ExceptionRecord x) {
-        int n = stringSize(1, x.className) + stringSize(2, x.message);
+        int n = plainStringSize(1, x.className) + plainStringSize(2, x.message);
         for (String f : x.frames) {
             n += CodedOutputStream.computeStringSize(3, f);
         }
@@ -334,7 +336,7 @@ final class SpanBatchWriter {
 
     // ------------------------------------------------------------------ bytes
 
-    private static void writeSpanHead(CodedOutputStream out, SpanRecord s, AgentRef agent) throws IOException {
+    private void writeSpanHead(CodedOutputStream out, SpanRecord s, AgentRef agent) throws IOException {
         out.writeByteArray(1, s.traceId);
         fixed64(out, 2, s.spanId);
         fixed64(out, 3, s.parentSpanId);
@@ -356,13 +358,13 @@ final class SpanBatchWriter {
         string(out, 19, s.parentServiceType);
     }
 
-    private static void writeSpanTail(CodedOutputStream out, SpanRecord s) throws IOException {
+    private void writeSpanTail(CodedOutputStream out, SpanRecord s) throws IOException {
         int32(out, 21, s.droppedEvents());
         string(out, 22, s.threadName);
         int32(out, 23, s.startMicros);
     }
 
-    private static void writeEvent(CodedOutputStream out, EventRecord e, long apiId, long sqlId) throws IOException {
+    private void writeEvent(CodedOutputStream out, EventRecord e, long apiId, long sqlId) throws IOException {
         int32(out, 1, e.sequence);
         int32(out, 2, e.depth);
         int32(out, 3, e.startOffset);
@@ -379,7 +381,7 @@ final class SpanBatchWriter {
                 if (v == null) {
                     out.writeBool(2, true);
                 } else {
-                    string(out, 1, v);
+                    plainString(out, 1, v);
                 }
             }
         }
@@ -399,8 +401,8 @@ final class SpanBatchWriter {
         }
         out.writeTag(field, 2);
         out.writeUInt32NoTag(exceptionSize(x));
-        string(out, 1, x.className);
-        string(out, 2, x.message);
+        plainString(out, 1, x.className);
+        plainString(out, 2, x.message);
         for (String f : x.frames) {
             out.writeString(3, f);
         }
@@ -412,7 +414,17 @@ final class SpanBatchWriter {
         return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
 
-    private static int stringSize(int field, String v) {
+    /** A text that may repeat from span to span (see {@link RepeatedTexts}); {@link #string} writes it. */
+    private int stringSize(int field, String v) {
+        if (v == null || v.isEmpty()) {
+            return 0;
+        }
+        byte[] b = texts.sized(v);
+        return b != null ? CodedOutputStream.computeByteArraySize(field, b) : CodedOutputStream.computeStringSize(field, v);
+    }
+
+    /** A text that seldom repeats (a bind value, an exception's). */
+    private static int plainStringSize(int field, String v) {
         return v == null || v.isEmpty() ? 0 : CodedOutputStream.computeStringSize(field, v);
     }
 
@@ -432,7 +444,18 @@ final class SpanBatchWriter {
         return v ? CodedOutputStream.computeBoolSize(field, true) : 0;
     }
 
-    private static void string(CodedOutputStream out, int field, String v) throws IOException {
+    private void string(CodedOutputStream out, int field, String v) throws IOException {
+        if (v != null && !v.isEmpty()) {
+            byte[] b = texts.known(v);
+            if (b != null) {
+                out.writeByteArray(field, b); // a string is written as its UTF-8 bytes: the same wire format
+            } else {
+                out.writeString(field, v);
+            }
+        }
+    }
+
+    private static void plainString(CodedOutputStream out, int field, String v) throws IOException {
         if (v != null && !v.isEmpty()) {
             out.writeString(field, v);
         }

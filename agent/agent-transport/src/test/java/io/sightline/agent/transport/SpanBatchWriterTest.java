@@ -116,6 +116,45 @@ class SpanBatchWriterTest {
                 "select name from items where id = ?", "HttpURLConnection GET");
     }
 
+    /**
+     * Texts shared by many spans are written from kept bytes, and more distinct texts than the
+     * table has slots evict each other, sometimes between the sizing and the writing pass of one
+     * span: the batch is still byte for byte the generated classes' one.
+     */
+    @Test
+    void repeatedAndCollidingTextsMakeTheSameBytes() throws Exception {
+        String[] threads = new String[RepeatedTexts.SLOTS * 2];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = "worker-\u00fc-" + i;
+        }
+        String uri = new String("/caf\u00e9/\u2603/\uD83D\uDE00");
+        List<SpanRecord> spans = new ArrayList<SpanRecord>();
+        for (int i = 0; i < 3000; i++) {
+            SpanRecord s = new SpanRecord(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, (byte) i}, i + 1L, 0L,
+                    true, 1_700_000_000_123_456L, System.nanoTime(), "TOMCAT", "GET", uri, null, "shop:8080", null, null,
+                    threads[(i * 7) % threads.length], 2000);
+            EventRecord e = s.beginEvent(System.nanoTime(), null);
+            e.serviceType = "HTTP_CLIENT";
+            e.api = "HttpURLConnection GET";
+            e.destination = threads[(i * 13) % threads.length];
+            e.threadName = threads[(i * 7 + 1) % threads.length];
+            s.endEvent(e, System.nanoTime());
+            s.finish(System.nanoTime());
+            spans.add(s);
+        }
+        SpanBatch reference = new SpanEncoder(new MetadataTracker(100)).batch(agent, spans, 0, true);
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanQueue queue = new SpanQueue();
+        for (SpanRecord s : spans) {
+            writer.encode(agent, s, queue, 0, Integer.MAX_VALUE);
+        }
+        SpanQueue.Batch batch = new SpanQueue.Batch();
+        queue.prepare(batch, 10_000, Long.MAX_VALUE);
+        writer.frame(agent, batch, 0);
+        assertThat(batch.spans).isEqualTo(3000);
+        assertThat(bytes(batch)).isEqualTo(reference.toByteArray());
+    }
+
     @Test
     void textsAcknowledgedAfterASpanWasEncodedAreLeftOutOfItsBatchAndLaterSpansNeedNone() throws Exception {
         SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
