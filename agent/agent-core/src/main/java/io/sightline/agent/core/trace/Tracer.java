@@ -168,7 +168,9 @@ public final class Tracer extends BridgeHandler {
 
     /**
      * {@link UrlParts#endpoint}, remembered for the last Host header: a header without a port
-     * (the usual case behind port 80 or 443) would otherwise cost a concatenation per request.
+     * (the usual case behind port 80 or 443) would otherwise cost a concatenation per request,
+     * and one with a port a trim and a lower-casing. Remembered whatever the endpoint is, the
+     * header itself included (a Host header with a port in lower case is its own endpoint).
      */
     private String endpoint(String host, String scheme) {
         String[] last = lastEndpoint;
@@ -176,7 +178,7 @@ public final class Tracer extends BridgeHandler {
             return last[2];
         }
         String endpoint = UrlParts.endpoint(host, scheme);
-        if (host != null && scheme != null && endpoint != host) {
+        if (host != null && scheme != null) {
             lastEndpoint = new String[] {host, scheme, endpoint};
         }
         return endpoint;
