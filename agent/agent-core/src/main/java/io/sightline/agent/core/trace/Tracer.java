@@ -238,7 +238,9 @@ public final class Tracer extends BridgeHandler {
 
     /**
      * One outgoing HTTP request: its event and whether its headers were set. It stays in the weak
-     * map of requests until the request object dies (a later getInputStream on the same
+     * map of requests until its plugin ends it by key ({@link #httpClientEnd}: HttpURLConnection's
+     * does once the connection holds its response or failure, and from then on skips the tracer
+     * itself) or else until the request object dies (a later getInputStream on the same
      * connection must find it done, not start a second event), so once done it lets go of the
      * span, the event and the headers: the map would otherwise keep the whole span alive until
      * the collection after the request died, and every young collection would copy the spans of
