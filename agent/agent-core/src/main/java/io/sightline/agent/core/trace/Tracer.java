@@ -393,12 +393,12 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
-        return headLines.take(lock, keys, values, count, out);
+        return headLines.take(threads.get().head, lock, keys, values, count, out);
     }
 
     @Override
     public void restoreHeadLines(Object lock, String[] keys, int taken) {
-        headLines.restore(lock, keys, taken);
+        headLines.restore(threads.get().head, lock, keys, taken);
     }
 
     @Override
@@ -736,6 +736,8 @@ public final class Tracer extends BridgeHandler {
         AsyncRow async;
         int clientDepth;
         int jdbcDepth;
+        /** HttpURLConnection's request head being printed (its buffer made at the first one). */
+        final HeadLines.Work head = new HeadLines.Work();
 
         void reset(EventRecord parent, AsyncRow async) {
             this.parent = parent;
