@@ -1,5 +1,6 @@
 package io.sightline.agent.plugins.httpurlconnection;
 
+import java.io.InputStream;
 import java.net.HttpURLConnection;
 
 import io.sightline.agent.bridge.Bridge;
@@ -11,7 +12,12 @@ final class ConnectAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.This HttpURLConnection connection, @Advice.FieldValue("connected") boolean connected) {
+    static Object enter(@Advice.This HttpURLConnection connection, @Advice.FieldValue("connected") boolean connected,
+                        @Advice.FieldValue("inputStream") InputStream response,
+                        @Advice.FieldValue("rememberedException") Exception failure) {
+        if (response != null || failure != null) {
+            return null; // the connection has its outcome: its call is over (see ResponseAdvice)
+        }
         Object scope = Bridge.httpClientEnter(connection, "HttpURLConnection", connection.getRequestMethod(),
                 connection.getURL(), connected);
         String[] headers = Bridge.outgoingHeaders(scope);
@@ -25,6 +31,8 @@ final class ConnectAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Enter Object scope, @Advice.Thrown Throwable thrown) {
-        Bridge.httpClientExit(scope, -1, thrown, false);
+        if (scope != null) {
+            Bridge.httpClientExit(scope, -1, thrown, false);
+        }
     }
 }

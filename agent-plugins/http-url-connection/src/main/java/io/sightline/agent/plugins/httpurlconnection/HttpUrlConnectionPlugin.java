@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +24,9 @@ import net.bytebuddy.matcher.ElementMatchers;
  * The JDK's HttpURLConnection (http, and https through its delegate). One event per connection
  * object, from the first of connect/getOutputStream/getInputStream to the response (the end of
  * getInputStream, which getResponseCode and the header getters call too). The JDK class can't
- * get a field, so the tracer keeps per-connection state in a weak map.
+ * get a field, so the tracer keeps per-connection state in a weak map while the call is in
+ * progress; once it is over, the connection's own fields (its response stream, or the exception
+ * it remembers) say so, and later calls on it skip the tracer.
  */
 public final class HttpUrlConnectionPlugin implements InstrumentationPlugin {
     static final String TYPE = "sun.net.www.protocol.http.HttpURLConnection";
@@ -41,6 +44,8 @@ public final class HttpUrlConnectionPlugin implements InstrumentationPlugin {
             @Override
             public ElementMatcher<TypeDescription> typeMatcher() {
                 return named(TYPE)
+                        .and(ElementMatchers.<TypeDescription>declaresField(named("inputStream").and(fieldType(InputStream.class))))
+                        .and(ElementMatchers.<TypeDescription>declaresField(named("rememberedException").and(fieldType(Exception.class))))
                         .and(ElementMatchers.<TypeDescription>declaresMethod(named("getInputStream").and(takesArguments(0))))
                         .and(ElementMatchers.<TypeDescription>declaresMethod(named("connect").and(takesArguments(0))));
             }

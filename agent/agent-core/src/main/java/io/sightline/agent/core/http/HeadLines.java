@@ -25,17 +25,14 @@ public final class HeadLines {
 
     private final String[] marks;
 
-    /** Per thread: the bytes being written and the keys taken; used between one print's enter and exit only. */
-    private final ThreadLocal<Work> work = new ThreadLocal<Work>() {
-        @Override
-        protected Work initialValue() {
-            return new Work();
-        }
-    };
-
-    private static final class Work {
-        final byte[] bytes = new byte[MAX_BYTES];
-        final String[] taken = new String[MAX_LINES];
+    /**
+     * One thread's bytes being written and keys taken, used between one print's enter and exit
+     * only. The caller keeps it with its other per-thread state (one thread-local lookup for all
+     * of it); its buffers are made at its first head taken.
+     */
+    public static final class Work {
+        byte[] bytes;
+        String[] taken;
         int count;
     }
 
@@ -49,14 +46,13 @@ public final class HeadLines {
      * the last line named by one of the marks; returns how many lines it took, 0 when it left the
      * head alone.
      */
-    public int take(Object lock, String[] keys, String[] values, int count, PrintStream out) {
+    public int take(Work w, Object lock, String[] keys, String[] values, int count, PrintStream out) {
         if (lock == null || keys == null || values == null || out == null || !hasMark(keys, count)) {
             return 0; // the usual case of a head without the agent's headers: no buffer made for it
         }
         if (isVirtual(Thread.currentThread())) {
             return 0; // a virtual thread usually runs one task: its buffer would be made for one call
         }
-        Work w = work.get();
         if (w.count != 0) {
             return 0; // an earlier take on this thread was not restored: leave this one alone
         }
@@ -70,6 +66,10 @@ public final class HeadLines {
             }
             if (last < 0 || !isRequestLine(keys[0]) || values[0] != null) {
                 return 0;
+            }
+            if (w.bytes == null) {
+                w.bytes = new byte[MAX_BYTES];
+                w.taken = new String[MAX_LINES];
             }
             byte[] b = w.bytes;
             int at = put(b, 0, keys[0]);
@@ -127,9 +127,8 @@ public final class HeadLines {
         }
     }
 
-    /** Puts back the keys the last {@link #take} on this thread nulled. */
-    public void restore(Object lock, String[] keys, int taken) {
-        Work w = work.get();
+    /** Puts back the keys the last {@link #take} with {@code w} (on this thread) nulled. */
+    public void restore(Work w, Object lock, String[] keys, int taken) {
         int n = Math.min(taken, w.count);
         if (lock == null || keys == null) {
             w.count = 0;

@@ -252,6 +252,20 @@ public final class SpanRecord {
         return h;
     }
 
+    /**
+     * From the span id (random), with identity equality: a new span's identity hash would be made
+     * by a call into the VM, the first time the registry of active requests hashes it.
+     */
+    @Override
+    public int hashCode() {
+        return (int) (spanId ^ (spanId >>> 32));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
     /** True on the thread that started the span. */
     public boolean isOwnThread() {
         return Thread.currentThread() == owner;

@@ -52,24 +52,14 @@ public final class Tracer extends BridgeHandler {
     private final Sampler sampler;
     private final MicroClock clock = new MicroClock();
 
-    private final ThreadLocal<SpanRecord> current = new ThreadLocal<SpanRecord>();
-    /** Where this thread's next event goes in the call tree. */
-    private final ThreadLocal<Lineage> lineage = new ThreadLocal<Lineage>() {
+    /**
+     * Everything the tracer keeps per thread, in one object: a bridge call looks it up once
+     * (four thread locals cost several lookups per call, each a probe of the thread's map).
+     */
+    private final ThreadLocal<ThreadState> threads = new ThreadLocal<ThreadState>() {
         @Override
-        protected Lineage initialValue() {
-            return new Lineage();
-        }
-    };
-    private final ThreadLocal<int[]> clientDepth = new ThreadLocal<int[]>() {
-        @Override
-        protected int[] initialValue() {
-            return new int[1];
-        }
-    };
-    private final ThreadLocal<int[]> jdbcDepth = new ThreadLocal<int[]>() {
-        @Override
-        protected int[] initialValue() {
-            return new int[1];
+        protected ThreadState initialValue() {
+            return new ThreadState();
         }
     };
 
@@ -112,7 +102,7 @@ public final class Tracer extends BridgeHandler {
 
     /** The span in progress on this thread, or null. */
     public SpanRecord currentSpan() {
-        return current.get();
+        return threads.get().span;
     }
 
     // ------------------------------------------------------------------ server entry
@@ -121,7 +111,8 @@ public final class Tracer extends BridgeHandler {
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
                               String clientIp, String traceparent, String sightlineParent, String parentApplication,
                               String parentServiceType, String parentSpan) {
-        if (current.get() != null) {
+        ThreadState ts = threads.get();
+        if (ts.span != null) {
             return null; // already in a transaction on this thread (a nested container entry)
         }
         long nanos = System.nanoTime();
@@ -166,8 +157,8 @@ public final class Tracer extends BridgeHandler {
         SpanRecord span = new SpanRecord(traceId, spanId, parentSpanId, sampled, micros, nanos,
                 serviceType, method, pathOnly(uri), firstAddress(clientIp), endpoint(host, scheme),
                 parentApp, parentType, thread.getName(), settings.maxEvents);
-        current.set(span);
-        lineage.get().reset(null, null);
+        ts.span = span;
+        ts.reset(null, null);
         stats.started(span, thread);
         return span;
     }
@@ -177,7 +168,9 @@ public final class Tracer extends BridgeHandler {
 
     /**
      * {@link UrlParts#endpoint}, remembered for the last Host header: a header without a port
-     * (the usual case behind port 80 or 443) would otherwise cost a concatenation per request.
+     * (the usual case behind port 80 or 443) would otherwise cost a concatenation per request,
+     * and one with a port a trim and a lower-casing. Remembered whatever the endpoint is, the
+     * header itself included (a Host header with a port in lower case is its own endpoint).
      */
     private String endpoint(String host, String scheme) {
         String[] last = lastEndpoint;
@@ -185,7 +178,7 @@ public final class Tracer extends BridgeHandler {
             return last[2];
         }
         String endpoint = UrlParts.endpoint(host, scheme);
-        if (host != null && scheme != null && endpoint != host) {
+        if (host != null && scheme != null) {
             lastEndpoint = new String[] {host, scheme, endpoint};
         }
         return endpoint;
@@ -203,9 +196,10 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void serverDetach(Object scope) {
-        if (scope instanceof SpanRecord && current.get() == scope) {
-            current.set(null); // keeps the thread's map entry: no new one per request
-            lineage.get().reset(null, null);
+        ThreadState ts = threads.get();
+        if (scope instanceof SpanRecord && ts.span == scope) {
+            ts.span = null;
+            ts.reset(null, null);
         }
     }
 
@@ -215,9 +209,10 @@ public final class Tracer extends BridgeHandler {
             return;
         }
         SpanRecord span = (SpanRecord) scope;
-        if (current.get() == span) {
-            current.set(null); // keeps the thread's map entry: no new one per request
-            lineage.get().reset(null, null);
+        ThreadState ts = threads.get();
+        if (ts.span == span) {
+            ts.span = null;
+            ts.reset(null, null);
         }
         endSpan(span, status, thrown, uriTemplate);
     }
@@ -243,7 +238,9 @@ public final class Tracer extends BridgeHandler {
 
     /**
      * One outgoing HTTP request: its event and whether its headers were set. It stays in the weak
-     * map of requests until the request object dies (a later getInputStream on the same
+     * map of requests until its plugin ends it by key ({@link #httpClientEnd}: HttpURLConnection's
+     * does once the connection holds its response or failure, and from then on skips the tracer
+     * itself) or else until the request object dies (a later getInputStream on the same
      * connection must find it done, not start a second event), so once done it lets go of the
      * span, the event and the headers: the map would otherwise keep the whole span alive until
      * the collection after the request died, and every young collection would copy the spans of
@@ -328,19 +325,17 @@ public final class Tracer extends BridgeHandler {
 
     /** {@code url}: its text, or a java.net.URL, which is only read when a new event is recorded. */
     private Object enterClientCall(Object request, String library, String method, Object url, boolean alreadySent) {
-        SpanRecord span = current.get();
+        ThreadState ts = threads.get();
+        SpanRecord span = ts.span;
         if (span == null || request == null || span.isFinished()) {
             return null; // nothing to record on a transaction that is over
         }
-        int[] depth = clientDepth.get();
-        if (depth[0] > 0) {
-            depth[0]++;
+        if (ts.clientDepth++ > 0) {
             return NESTED;
         }
-        depth[0]++;
         ClientCall call = clientCalls.get(request);
         if (call == null) {
-            call = startClientCall(span, library, method, url, alreadySent);
+            call = startClientCall(ts, span, library, method, url, alreadySent);
             if (!clientCalls.put(request, call)) {
                 AgentLog.debug("too many HTTP requests in flight; not tracking one");
             }
@@ -348,11 +343,12 @@ public final class Tracer extends BridgeHandler {
         return call;
     }
 
-    private ClientCall startClientCall(SpanRecord span, String library, String method, Object url, boolean alreadySent) {
+    private ClientCall startClientCall(ThreadState ts, SpanRecord span, String library, String method, Object url,
+                                       boolean alreadySent) {
         long nextSpanId = Ids.newSpanId();
         EventRecord event = null;
         if (span.sampled) {
-            event = begin(span, System.nanoTime());
+            event = begin(ts, span, System.nanoTime());
         }
         if (event != null) {
             event.serviceType = ServiceTypes.HTTP_CLIENT;
@@ -382,9 +378,9 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
-        int[] depth = clientDepth.get();
-        if (depth[0] > 0) {
-            depth[0]--;
+        ThreadState ts = threads.get();
+        if (ts.clientDepth > 0) {
+            ts.clientDepth--;
         }
         if (!(scope instanceof ClientCall)) {
             return;
@@ -397,12 +393,12 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
-        return headLines.take(lock, keys, values, count, out);
+        return headLines.take(threads.get().head, lock, keys, values, count, out);
     }
 
     @Override
     public void restoreHeadLines(Object lock, String[] keys, int taken) {
-        headLines.restore(lock, keys, taken);
+        headLines.restore(threads.get().head, lock, keys, taken);
     }
 
     @Override
@@ -492,7 +488,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcBind(Object statement, int index, Object value) {
-        if (!settings.bindValues || index < 1 || index > 10_000 || current.get() == null) {
+        if (!settings.bindValues || index < 1 || index > 10_000 || threads.get().span == null) {
             return;
         }
         StatementState st = statements.get(statement);
@@ -535,7 +531,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcAddBatch(Object statement, String sql) {
-        if (current.get() == null) {
+        if (threads.get().span == null) {
             return;
         }
         StatementState st = statements.get(statement);
@@ -570,48 +566,47 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object jdbcPrepareEnter() {
-        if (current.get() == null) {
+        ThreadState ts = threads.get();
+        if (ts.span == null) {
             return null;
         }
-        jdbcDepth.get()[0]++; // what the driver runs while preparing counts as nested
+        ts.jdbcDepth++; // what the driver runs while preparing counts as nested
         return NESTED;
     }
 
     @Override
     public Object jdbcEnter(Object statement, String method, String sql) {
-        SpanRecord span = current.get();
+        ThreadState ts = threads.get();
+        SpanRecord span = ts.span;
         if (span == null) {
             return null;
         }
-        int[] depth = jdbcDepth.get();
-        depth[0]++;
-        if (depth[0] > 1 || !span.sampled) {
+        if (++ts.jdbcDepth > 1 || !span.sampled) {
             return NESTED;
         }
-        EventRecord e = begin(span, System.nanoTime());
+        EventRecord e = begin(ts, span, System.nanoTime());
         if (e == null) {
             return NESTED;
         }
         // the event itself is the scope (it knows its span and the parent row it replaced)
-        Lineage l = lineage.get();
         e.span = span;
-        e.outer = l.parent;
-        l.parent = e; // what the driver does inside the call nests under it
+        e.outer = ts.parent;
+        ts.parent = e; // what the driver does inside the call nests under it
         try {
-            describeJdbc(e, statement, method, sql);
+            describeJdbc(e, span, statement, method, sql);
         } catch (Throwable t) {
             AgentLog.debug("jdbc describe failed: " + t);
         }
         return e;
     }
 
-    private void describeJdbc(EventRecord e, Object statement, String method, String sql) throws Exception {
+    private void describeJdbc(EventRecord e, SpanRecord span, Object statement, String method, String sql) throws Exception {
         StatementState st = statements.get(statement);
         boolean prepared = sql == null && statement instanceof PreparedStatement;
         String kind = statement instanceof CallableStatement ? "CallableStatement"
                 : prepared ? "PreparedStatement" : "Statement";
         e.api = jdbcApis.get(kind, String.valueOf(method));
-        e.threadName = threadNameIfOther(current.get());
+        e.threadName = threadNameIfOther(span);
         JdbcUrls.DbInfo db = null;
         if (statement instanceof Statement) {
             Connection c = ((Statement) statement).getConnection();
@@ -705,9 +700,9 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcExit(Object scope, Throwable thrown) {
-        int[] depth = jdbcDepth.get();
-        if (depth[0] > 0) {
-            depth[0]--;
+        ThreadState ts = threads.get();
+        if (ts.jdbcDepth > 0) {
+            ts.jdbcDepth--;
         }
         if (!(scope instanceof EventRecord)) {
             return;
@@ -717,9 +712,8 @@ public final class Tracer extends BridgeHandler {
             event.error = true;
             event.exception = ExceptionRecord.of(thrown, MAX_FRAMES);
         }
-        Lineage l = lineage.get();
-        if (l.parent == event) {
-            l.parent = event.outer;
+        if (ts.parent == event) {
+            ts.parent = event.outer;
         }
         event.outer = null;
         SpanRecord span = event.span;
@@ -731,10 +725,19 @@ public final class Tracer extends BridgeHandler {
 
     // ------------------------------------------------------------------ context across threads
 
-    /** Where a thread's next event goes: under its open call, else its task's row, else the entry row. */
-    static final class Lineage {
+    /**
+     * What the tracer keeps for one thread: its transaction, where its next event goes (under its
+     * open call, else its task's row, else the entry row), and how deep it is in client and JDBC
+     * calls (calls inside a recorded one are the library's own). Used by its thread only.
+     */
+    static final class ThreadState {
+        SpanRecord span;
         EventRecord parent;
         AsyncRow async;
+        int clientDepth;
+        int jdbcDepth;
+        /** HttpURLConnection's request head being printed (its buffer made at the first one). */
+        final HeadLines.Work head = new HeadLines.Work();
 
         void reset(EventRecord parent, AsyncRow async) {
             this.parent = parent;
@@ -816,24 +819,23 @@ public final class Tracer extends BridgeHandler {
     }
 
     /** Begins an event of {@code span} on this thread, at its place in the call tree. */
-    private EventRecord begin(SpanRecord span, long nowNanos) {
-        Lineage l = lineage.get();
-        EventRecord parent = l.parent;
-        if (parent == null && l.async != null && l.async.span == span) {
-            parent = l.async.materialize();
+    private EventRecord begin(ThreadState ts, SpanRecord span, long nowNanos) {
+        EventRecord parent = ts.parent;
+        if (parent == null && ts.async != null && ts.async.span == span) {
+            parent = ts.async.materialize();
         }
         return span.beginEvent(nowNanos, parent);
     }
 
     @Override
     public void contextCapture(Object task) {
-        SpanRecord span = current.get();
+        ThreadState ts = threads.get();
+        SpanRecord span = ts.span;
         // sampled-out transactions travel too, so that calls made by their tasks say so downstream;
         // tasks created while a client library runs a call on this thread are the library's
         // own (selector, dispatcher, IO reactor work): they don't belong to the transaction
-        if (span != null && task != null && !span.isFinished() && clientDepth.get()[0] == 0) {
-            Lineage l = lineage.get();
-            tasks.put(task, new Captured(span, l.parent, l.async));
+        if (span != null && task != null && !span.isFinished() && ts.clientDepth == 0) {
+            tasks.put(task, new Captured(span, ts.parent, ts.async));
         }
     }
 
@@ -843,18 +845,18 @@ public final class Tracer extends BridgeHandler {
         if (c == null || c.span.isFinished()) {
             return null; // a task that starts after its transaction ended belongs to nothing
         }
-        SpanRecord previous = current.get();
+        ThreadState ts = threads.get();
+        SpanRecord previous = ts.span;
         if (previous == c.span) {
             return null; // run on the capturing thread itself (e.g. caller-runs)
         }
-        Lineage l = lineage.get();
         AsyncRow row = c.span.sampled
                 ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), ASYNC_APIS.get(task.getClass()),
                 Thread.currentThread().getName())
                 : null;
-        ContextToken token = new ContextToken(row, previous, l.parent, l.async);
-        current.set(c.span);
-        l.reset(null, row);
+        ContextToken token = new ContextToken(row, previous, ts.parent, ts.async);
+        ts.span = c.span;
+        ts.reset(null, row);
         return token;
     }
 
@@ -867,14 +869,14 @@ public final class Tracer extends BridgeHandler {
         if (span == null || span.isFinished()) {
             return null;
         }
-        SpanRecord previous = current.get();
+        ThreadState ts = threads.get();
+        SpanRecord previous = ts.span;
         if (previous == span) {
             return null;
         }
-        Lineage l = lineage.get();
-        ContextToken token = new ContextToken(null, previous, l.parent, l.async);
-        current.set(span);
-        l.reset(null, null);
+        ContextToken token = new ContextToken(null, previous, ts.parent, ts.async);
+        ts.span = span;
+        ts.reset(null, null);
         return token;
     }
 
@@ -890,18 +892,16 @@ public final class Tracer extends BridgeHandler {
                 t.attached.span.endEvent(row, System.nanoTime());
             }
         }
-        if (t.previous == null) {
-            current.set(null); // keeps the thread's map entry: no new one per request
-        } else {
-            current.set(t.previous);
-        }
-        lineage.get().reset(t.previousParent, t.previousAsync);
+        ThreadState ts = threads.get();
+        ts.span = t.previous;
+        ts.reset(t.previousParent, t.previousAsync);
     }
 
     @Override
     public boolean shouldCarryContext(Runnable task) {
-        SpanRecord span = current.get();
-        return span != null && !span.isFinished() && clientDepth.get()[0] == 0
+        ThreadState ts = threads.get();
+        SpanRecord span = ts.span;
+        return span != null && !span.isFinished() && ts.clientDepth == 0
                 && !isLibraryInternal(task.getClass().getName());
     }
 

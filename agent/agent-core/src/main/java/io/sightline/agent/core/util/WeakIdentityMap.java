@@ -2,8 +2,8 @@ package io.sightline.agent.core.util;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * A concurrent map from objects we do not own (statements, connections, HTTP requests) to our
@@ -16,6 +16,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * nothing (a ConcurrentHashMap of weak keys cost a key, a node and, for each lookup, a probe
  * key). Reads take no lock; writes lock one of {@value #SEGMENTS} segments. A segment grows by
  * copying its entries into a new table, so a reader walking the old one still sees whole chains.
+ *
+ * <p>A write touches nothing shared beyond its segment: each segment counts its own entries and
+ * holds at most its share of {@code maxSize} (a total counter updated by every put and remove
+ * was one contended atomic per write, across all cores). An entry is published with a release
+ * store, not a volatile one: the reader's volatile read of the bucket (or of the table, after a
+ * grow) sees it whole, with everything down its chain.
  */
 public final class WeakIdentityMap<K, V> {
     private static final int SEGMENTS = 16;
@@ -23,12 +29,16 @@ public final class WeakIdentityMap<K, V> {
 
     private final Segment[] segments = new Segment[SEGMENTS];
     private final ReferenceQueue<Object> queue = new ReferenceQueue<Object>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final int maxSize;
+    /** Entries one segment holds at most. */
+    private final int segmentMax;
 
-    /** @param maxSize entries beyond this are refused (a safety net if keys never die) */
+    /**
+     * @param maxSize entries beyond this are refused (a safety net if keys never die); it is
+     *                shared out evenly among the segments (at least one entry each), so a put can
+     *                be refused a little before the whole map holds {@code maxSize}
+     */
     public WeakIdentityMap(int maxSize) {
-        this.maxSize = maxSize;
+        this.segmentMax = Math.max(1, (maxSize + SEGMENTS - 1) / SEGMENTS);
         for (int i = 0; i < SEGMENTS; i++) {
             segments[i] = new Segment();
         }
@@ -41,7 +51,7 @@ public final class WeakIdentityMap<K, V> {
         }
         int h = hash(key);
         Entry e = segmentOf(h).find(key, h);
-        return e == null ? null : (V) e.value;
+        return e == null ? null : (V) e.value();
     }
 
     /** Puts (replacing the value of a key already there) unless the map is full; returns false when refused. */
@@ -61,12 +71,16 @@ public final class WeakIdentityMap<K, V> {
         }
         int h = hash(key);
         Entry e = segmentOf(h).remove(key, h, null, this);
-        return e == null ? null : (V) e.value;
+        return e == null ? null : (V) e.value();
     }
 
     public int size() {
         expunge();
-        return size.get();
+        int n = 0;
+        for (Segment s : segments) {
+            n += s.count();
+        }
+        return n;
     }
 
     private void expunge() {
@@ -86,23 +100,41 @@ public final class WeakIdentityMap<K, V> {
         return segments[hash >>> SEGMENT_SHIFT];
     }
 
-    /** A weak key with its value and the next entry of its bucket. */
+    /**
+     * A weak key with its value and the next entry of its bucket. {@code next} changes only when
+     * the entry behind it is unlinked (under the segment's lock): a reader that sees it before or
+     * after the change reaches the same live entries, all published before it. {@code value} is
+     * replaced in place (a reader walking the chain must find the key whatever its value), with
+     * a release store a reader's volatile read pairs with, and is first set the same way: a
+     * volatile write in the constructor would cost a full fence per put.
+     */
     private static final class Entry extends WeakReference<Object> {
+        private static final AtomicReferenceFieldUpdater<Entry, Object> VALUE =
+                AtomicReferenceFieldUpdater.newUpdater(Entry.class, Object.class, "value");
+
         final int hash;
-        volatile Object value;
-        volatile Entry next;
+        private volatile Object value;
+        Entry next;
 
         Entry(Object key, int hash, Object value, Entry next, ReferenceQueue<Object> queue) {
             super(key, queue);
             this.hash = hash;
-            this.value = value;
             this.next = next;
+            VALUE.lazySet(this, value);
+        }
+
+        Object value() {
+            return value;
+        }
+
+        void replace(Object v) {
+            VALUE.lazySet(this, v);
         }
     }
 
     private static final class Segment {
         private volatile AtomicReferenceArray<Entry> table = new AtomicReferenceArray<Entry>(8);
-        /** Entries in this segment, for growing; guarded by this. */
+        /** Entries in this segment; guarded by this. */
         private int count;
 
         Entry find(Object key, int h) {
@@ -115,13 +147,17 @@ public final class WeakIdentityMap<K, V> {
             return null;
         }
 
+        synchronized int count() {
+            return count;
+        }
+
         synchronized boolean put(Object key, int h, Object value, WeakIdentityMap<?, ?> map) {
             Entry known = find(key, h);
             if (known != null) {
-                known.value = value;
+                known.replace(value);
                 return true;
             }
-            if (map.size.get() >= map.maxSize) {
+            if (count >= map.segmentMax) {
                 return false;
             }
             AtomicReferenceArray<Entry> t = table;
@@ -129,9 +165,9 @@ public final class WeakIdentityMap<K, V> {
                 t = grow(t, map);
             }
             int i = h & (t.length() - 1);
-            t.set(i, new Entry(key, h, value, t.get(i), map.queue));
+            // release store: the entry is whole before a reader's volatile read of the bucket sees it
+            t.lazySet(i, new Entry(key, h, value, t.get(i), map.queue));
             count++;
-            map.size.incrementAndGet();
             return true;
         }
 
@@ -139,21 +175,29 @@ public final class WeakIdentityMap<K, V> {
         synchronized Entry remove(Object key, int h, Entry entry, WeakIdentityMap<?, ?> map) {
             AtomicReferenceArray<Entry> t = table;
             int i = h & (t.length() - 1);
-            Entry prev = null;
-            for (Entry e = t.get(i); e != null; prev = e, e = e.next) {
+            for (Entry e = t.get(i); e != null; e = e.next) {
                 if (entry != null ? e == entry : e.hash == h && e.get() == key) {
-                    // readers standing on e still find its successors: e.next is left as it is
-                    if (prev == null) {
-                        t.set(i, e.next);
-                    } else {
-                        prev.next = e.next;
-                    }
-                    count--;
-                    map.size.decrementAndGet();
+                    unlink(t, i, e);
                     return e;
                 }
             }
             return null;
+        }
+
+        /** Unlinks {@code e}, which is in bucket {@code i} of {@code t}; guarded by this. */
+        private void unlink(AtomicReferenceArray<Entry> t, int i, Entry e) {
+            // readers standing on e still find its successors: e.next is left as it is
+            Entry head = t.get(i);
+            if (head == e) {
+                t.lazySet(i, e.next);
+            } else {
+                Entry prev = head;
+                while (prev.next != e) {
+                    prev = prev.next;
+                }
+                prev.next = e.next;
+            }
+            count--;
         }
 
         /**
@@ -171,13 +215,12 @@ public final class WeakIdentityMap<K, V> {
                         continue;
                     }
                     int i = e.hash & (t.length() - 1);
-                    t.set(i, new Entry(key, e.hash, e.value, t.get(i), map.queue));
+                    t.lazySet(i, new Entry(key, e.hash, e.value(), t.get(i), map.queue));
                     live++;
                 }
             }
-            map.size.addAndGet(live - count);
             count = live;
-            table = t;
+            table = t; // a volatile write: readers of the new table see its entries whole
             return t;
         }
     }

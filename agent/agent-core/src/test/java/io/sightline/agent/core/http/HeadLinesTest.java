@@ -15,6 +15,8 @@ class HeadLinesTest {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     final PrintStream out = new PrintStream(bytes, false);
     final Object lock = new Object();
+    /** The thread's work, as the tracer keeps it. */
+    final HeadLines.Work work = new HeadLines.Work();
 
     String written() {
         out.flush();
@@ -37,16 +39,16 @@ class HeadLinesTest {
         String[] keys = {"GET /down?id=1 HTTP/1.1", "traceparent", "sightline-parent", "User-Agent", "Host", null, null, null};
         String[] values = {null, TP, "b7ad6b7169203331;TOMCAT;app", "Java/17", "svc:81", null, null, null};
         String whole = jdkRest(keys.clone(), values, 5);
-        int taken = lines.take(lock, keys, values, 5, out);
+        int taken = lines.take(work, lock, keys, values, 5, out);
         assertThat(taken).isEqualTo(3);
         assertThat(keys).startsWith(null, null, null, "User-Agent", "Host");
         String printed = written() + jdkRest(keys, values, 5);
         assertThat(printed).isEqualTo(whole);
-        lines.restore(lock, keys, taken);
+        lines.restore(work, lock, keys, taken);
         assertThat(keys).startsWith("GET /down?id=1 HTTP/1.1", "traceparent", "sightline-parent", "User-Agent", "Host");
         // the thread can take the next head
-        assertThat(lines.take(lock, keys, values, 5, out)).isEqualTo(3);
-        lines.restore(lock, keys, 3);
+        assertThat(lines.take(work, lock, keys, values, 5, out)).isEqualTo(3);
+        lines.restore(work, lock, keys, 3);
     }
 
     @Test
@@ -54,16 +56,17 @@ class HeadLinesTest {
         String[] keys = {"POST /p HTTP/1.1", "Content-Type", "traceparent", "X-Null", "Accept"};
         String[] values = {null, "text/plain", TP, null, "*/*"};
         String whole = jdkRest(keys.clone(), values, 5);
-        int taken = lines.take(lock, keys, values, 5, out);
+        int taken = lines.take(work, lock, keys, values, 5, out);
         assertThat(taken).isEqualTo(3);
         assertThat(written() + jdkRest(keys, values, 5)).isEqualTo(whole);
-        lines.restore(lock, keys, taken);
+        lines.restore(work, lock, keys, taken);
         assertThat(keys).containsExactly("POST /p HTTP/1.1", "Content-Type", "traceparent", "X-Null", "Accept");
     }
 
     @Test
     void anythingButThePlainCaseIsLeftToTheJdk() {
         assertLeftAlone(new String[] {"GET / HTTP/1.1", "User-Agent"}, new String[] {null, "Java"}); // no trace header
+        assertThat(work.bytes).isNull(); // nor a buffer made for it
         assertLeftAlone(new String[] {"GET / HTTP/1.1", "X-Note", "traceparent"}, new String[] {null, "caf\u00e9", TP});
         assertLeftAlone(new String[] {"GET / HTTP/1.1", "X-Empty", "traceparent"}, new String[] {null, null, TP});
         assertLeftAlone(new String[] {"GET / HTTP/1.1", "traceparent"}, new String[] {"v", TP}); // line 0 with a value
@@ -74,12 +77,12 @@ class HeadLinesTest {
             longValue.append('x');
         }
         assertLeftAlone(new String[] {"GET / HTTP/1.1", "X-Long", "traceparent"}, new String[] {null, longValue.toString(), TP});
-        assertThat(lines.take(lock, null, null, 0, out)).isZero();
+        assertThat(lines.take(work, lock, null, null, 0, out)).isZero();
     }
 
     void assertLeftAlone(String[] keys, String[] values) {
         String[] before = keys.clone();
-        assertThat(lines.take(lock, keys, values, keys.length, out)).isZero();
+        assertThat(lines.take(work, lock, keys, values, keys.length, out)).isZero();
         assertThat(keys).containsExactly(before);
         assertThat(written()).isEmpty();
     }
@@ -111,7 +114,7 @@ class HeadLinesTest {
         boolean[] virtual = new boolean[1];
         Thread t = (Thread) start.invoke(null, (Runnable) () -> {
             virtual[0] = HeadLines.isVirtual(Thread.currentThread());
-            taken[0] = lines.take(lock, keys, values, 4, out);
+            taken[0] = lines.take(work, lock, keys, values, 4, out);
         });
         t.join(10_000);
         assertThat(virtual[0]).isTrue();
@@ -120,7 +123,7 @@ class HeadLinesTest {
         assertThat(keys).containsExactly("GET /down?id=1 HTTP/1.1", "traceparent", "sightline-parent", "Host", null);
         // the same head on a platform thread is taken
         assertThat(HeadLines.isVirtual(Thread.currentThread())).isFalse();
-        assertThat(lines.take(lock, keys, values, 4, out)).isEqualTo(3);
-        lines.restore(lock, keys, 3);
+        assertThat(lines.take(work, lock, keys, values, 4, out)).isEqualTo(3);
+        lines.restore(work, lock, keys, 3);
     }
 }

@@ -62,6 +62,19 @@ class TracerTest {
     }
 
     @Test
+    void hostHeadersWithAPortAreTheirOwnEndpointWhenRepeatedOrAlternating() {
+        Tracer t = tracer(10, true, 1);
+        String[] hosts = {"h:8080", "h:8080", "Other:81", "h:8080", "h:8080", null, "h:8080"};
+        String[] endpoints = new String[hosts.length];
+        for (int i = 0; i < hosts.length; i++) {
+            t.serverExit(t.serverEnter("TOMCAT", "GET", "/", hosts[i], "http", "10.0.0.1", null, null, null, null,
+                    null), 200, null, null);
+            endpoints[i] = takeOne().endpoint;
+        }
+        assertThat(endpoints).containsExactly("h:8080", "h:8080", "other:81", "h:8080", "h:8080", null, "h:8080");
+    }
+
+    @Test
     void theEndpointOfAHostHeaderWithoutPortIsWorkedOutOnceForRepeatedRequests() {
         Tracer t = tracer(10, true, 1);
         String[] endpoints = new String[4];

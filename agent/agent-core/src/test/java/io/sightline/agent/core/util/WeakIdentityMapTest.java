@@ -18,12 +18,47 @@ class WeakIdentityMapTest {
     }
 
     @Test
-    void refusesBeyondItsCapacity() {
+    void refusesBeyondItsCapacityEachSegmentHoldingItsShare() {
+        WeakIdentityMap<Object, String> m = new WeakIdentityMap<>(160); // 10 per segment
+        java.util.List<Object> keep = new java.util.ArrayList<>();
+        int accepted = 0;
+        for (int i = 0; i < 2_000; i++) {
+            Object k = new Object();
+            keep.add(k);
+            if (m.put(k, "v")) {
+                accepted++;
+            }
+        }
+        assertThat(accepted).isEqualTo(160); // 2,000 keys fill every segment
+        assertThat(m.size()).isEqualTo(160);
+        assertThat(m.put(new Object(), "v")).isFalse();
+        Object in = null;
+        for (Object k : keep) {
+            if (m.get(k) != null) {
+                in = k;
+                break;
+            }
+        }
+        assertThat(m.put(in, "w")).isTrue(); // a key already in is replaced, full or not
+        assertThat(m.get(in)).isEqualTo("w");
+        assertThat(m.size()).isEqualTo(160);
+        m.remove(in);
+        assertThat(m.put(in, "x")).isTrue(); // room again in its segment
+    }
+
+    @Test
+    void aTinyCapacityStillHoldsOneEntryPerSegment() {
         WeakIdentityMap<Object, String> m = new WeakIdentityMap<>(2);
-        Object[] keep = {new Object(), new Object(), new Object()};
-        assertThat(m.put(keep[0], "0")).isTrue();
-        assertThat(m.put(keep[1], "1")).isTrue();
-        assertThat(m.put(keep[2], "2")).isFalse();
+        java.util.List<Object> keep = new java.util.ArrayList<>();
+        int accepted = 0;
+        for (int i = 0; i < 1_000; i++) {
+            Object k = new Object();
+            keep.add(k);
+            if (m.put(k, "v")) {
+                accepted++;
+            }
+        }
+        assertThat(accepted).isEqualTo(16);
     }
 
     @Test
@@ -116,5 +151,40 @@ class WeakIdentityMapTest {
         writer.join();
         assertThat(misses.get()).isZero();
         assertThat(m.size()).isEqualTo(stay.length);
+    }
+
+    @Test
+    void readersAlwaysFindAKeyWhoseValueIsBeingReplaced() throws Exception {
+        WeakIdentityMap<Object, Integer> m = new WeakIdentityMap<>(1_000_000);
+        Object[] keys = new Object[500];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = new Object();
+            m.put(keys[i], 0);
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = new Thread(() -> {
+            for (int round = 1; !stop.get() && round < 2_000; round++) {
+                for (Object k : keys) {
+                    m.put(k, round);
+                }
+            }
+        });
+        Thread reader = new Thread(() -> {
+            for (int round = 0; round < 400; round++) {
+                for (Object k : keys) {
+                    if (m.get(k) == null) {
+                        misses.incrementAndGet();
+                    }
+                }
+            }
+        });
+        writer.start();
+        reader.start();
+        reader.join();
+        stop.set(true);
+        writer.join();
+        assertThat(misses.get()).isZero();
+        assertThat(m.size()).isEqualTo(keys.length);
     }
 }

@@ -18,6 +18,11 @@ public final class UrlConnectionClient implements Client {
                 in.readAllBytes();
             }
         }
+        // asked again once the call is over (each runs getInputStream): still one event per call
+        c.getHeaderFields();
+        if (c.getResponseCode() != status) {
+            throw new IllegalStateException("status changed");
+        }
         return status;
     }
 
