@@ -307,7 +307,12 @@ public final class AgentOverheadBench {
         int port = BenchApps.freePort();
         ForkedJvm.Builder b = ForkedJvm.builder().classpath(cp).main(BenchApp.class.getName(), String.valueOf(port), downstream)
                 .fullJit();
-        for (String arg : (HEAP + " " + APP_JVM_ARGS).trim().split("\\s+")) {
+        String options = HEAP + " " + APP_JVM_ARGS;
+        if (APP_JVM_ARGS.contains("-Dbench.asprof=")) {
+            // without it, a profiler attached later credits inlined code to the wrong methods
+            options += " -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints";
+        }
+        for (String arg : options.trim().split("\\s+")) {
             if (!arg.isEmpty()) {
                 b.jvmArg(arg.replace("{mode}", collector != null ? "agent" : "baseline").replace("{round}", String.valueOf(round)));
             }
