@@ -135,6 +135,7 @@ public final class AgentOverheadBench {
             row("fixed rate p99 (us)", median(plain, r -> r.paced().p99()), median(agent, r -> r.paced().p99()));
             row("fixed rate p99.9 (us)", median(plain, r -> r.paced().p999()), median(agent, r -> r.paced().p999()));
         }
+        printService();
         row("startup to 1st 200 (ms)", median(plain, Result::startMillis), median(agent, Result::startMillis));
         row("alloc/req, req threads (B)", median(plain, Result::requestBytes), median(agent, Result::requestBytes));
         row("alloc/req, all threads (B)", median(plain, Result::allBytes), median(agent, Result::allBytes));
@@ -179,6 +180,7 @@ public final class AgentOverheadBench {
             spread("fixed rate: added p50, per slice", pacedSlices.stream().map(d -> d[0]).toList(), "%+.1f");
             spread("fixed rate: added p99, per slice", pacedSlices.stream().map(d -> d[1]).toList(), "%+.1f");
         }
+        printServiceSpread();
         spread("added CPU/req, process (us)", cpu, "%+.1f");
         spread("CPU/req, agent threads (us)", agentCpu, "%.1f");
         System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
@@ -201,6 +203,51 @@ public final class AgentOverheadBench {
 
     private static double median(List<Result> results, ToDoubleFunction<Result> f) {
         double[] v = results.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * The application's own service time per slice ({@link BenchApp.ServiceTimer}), all rounds:
+     * phase ("saturated", "paced") to label to {p50, p90, p99, p99.9} (us) of each slice, in order,
+     * so that the i-th agent slice and the i-th baseline slice are a pair measured back to back.
+     */
+    static final Map<String, Map<String, List<double[]>>> SERVICE = new java.util.TreeMap<>();
+
+    private static void printService() {
+        String[] names = {"p50", "p90", "p99", "p99.9"};
+        for (Map.Entry<String, Map<String, List<double[]>>> phase : SERVICE.entrySet()) {
+            List<double[]> base = phase.getValue().get("baseline");
+            List<double[]> with = phase.getValue().get("agent");
+            if (base == null || with == null || base.size() != with.size()) {
+                continue;
+            }
+            for (int q = 0; q < names.length; q++) {
+                int k = q;
+                row("service " + names[q] + ", " + phase.getKey(), medianOf(base.stream().map(d -> d[k]).toList()),
+                        medianOf(with.stream().map(d -> d[k]).toList()));
+            }
+        }
+    }
+
+    private static void printServiceSpread() {
+        for (Map.Entry<String, Map<String, List<double[]>>> phase : SERVICE.entrySet()) {
+            List<double[]> base = phase.getValue().get("baseline");
+            List<double[]> with = phase.getValue().get("agent");
+            if (base == null || with == null || base.size() != with.size()) {
+                continue;
+            }
+            for (int q : new int[] {0, 2}) {
+                List<Double> added = new ArrayList<>();
+                for (int i = 0; i < base.size(); i++) {
+                    added.add(with.get(i)[q] - base.get(i)[q]);
+                }
+                spread("service: added " + (q == 0 ? "p50" : "p99") + ", " + phase.getKey(), added, "%+.1f");
+            }
+        }
+    }
+
+    private static double medianOf(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
@@ -246,6 +293,12 @@ public final class AgentOverheadBench {
                     System.out.printf("  round %d slice %s %-8s %8s req/s  p50 %6s us  p99 %6s us  agent threads %6.1f us/req  JIT %6.1f us/req%n",
                             round, v[2], v[1], v[3], v[4], v[5], Long.parseLong(v[7]) / 1e3 / MEASURED,
                             Long.parseLong(v[8]) * 1e3 / MEASURED);
+                } else if (v[0].equals("SERVICE")) {
+                    // SERVICE label phase slice count p50 p90 p99 p99.9 max
+                    double[] pct = {Double.parseDouble(v[5]), Double.parseDouble(v[6]), Double.parseDouble(v[7]), Double.parseDouble(v[8])};
+                    SERVICE.computeIfAbsent(v[2], k -> new HashMap<>()).computeIfAbsent(v[1], k -> new ArrayList<>()).add(pct);
+                    System.out.printf("  round %d service %-9s %s %-8s %6s requests  p50 %7s  p90 %7s  p99 %7s  p99.9 %7s  max %8s us%n",
+                            round, v[2], v[3], v[1], v[4], v[5], v[6], v[7], v[8], v[9]);
                 } else if (v[0].equals("PACED")) {
                     pacedSlices.computeIfAbsent(v[1], k -> new ArrayList<>()).add(v);
                     System.out.printf("  round %d paced %s %-8s at %d/s  p50 %6s  p90 %6s  p99 %6s  p99.9 %6s  max %6s us%n",

@@ -15,7 +15,10 @@ import java.util.concurrent.Executors;
 
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ValveBase;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -80,6 +83,10 @@ public final class BenchApp {
         Tomcat.addServlet(ctx, "stats", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getParameter("service") != null) {
+                    resp.getWriter().print(ServiceTimer.take());
+                    return;
+                }
                 String jfr = req.getParameter("jfr");
                 if (jfr != null) {
                     resp.getWriter().print(profile(jfr));
@@ -98,10 +105,56 @@ public final class BenchApp {
             }
         });
         ctx.addServletMappingDecoded("/stats", "stats");
+        tomcat.getEngine().getPipeline().addValve(new ServiceTimer());
         tomcat.start();
         System.out.println("READY " + connector.getLocalPort());
         System.out.flush();
         tomcat.getServer().await();
+    }
+
+    /**
+     * Service time: from the engine's pipeline in to the response committed out of it, around
+     * everything the agent does at the server entry, in the servlet and in its calls, but none
+     * of the load generator's, the network's or the downstream server's own time. The machine's
+     * pauses (a few milliseconds, a few times a second on this kind of VM, even for a JDK
+     * HttpServer answering "ok") hit a request only while it is in here. /stats is not timed.
+     * {@link #take} answers the percentiles since the last take and starts afresh.
+     */
+    static final class ServiceTimer extends ValveBase {
+        private static final long[] NANOS = new long[1 << 20];
+        private static final java.util.concurrent.atomic.AtomicInteger COUNT = new java.util.concurrent.atomic.AtomicInteger();
+
+        ServiceTimer() {
+            super(true);
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+            long t0 = System.nanoTime();
+            try {
+                getNext().invoke(request, response);
+            } finally {
+                long took = System.nanoTime() - t0;
+                if (!request.getRequestURI().startsWith("/stats")) {
+                    int i = COUNT.getAndIncrement();
+                    if (i < NANOS.length) {
+                        NANOS[i] = took;
+                    }
+                }
+            }
+        }
+
+        /** "count p50 p90 p99 p99.9 max" (us, one decimal) of the requests timed since the last take. */
+        static synchronized String take() {
+            int n = Math.min(COUNT.getAndSet(0), NANOS.length);
+            if (n == 0) {
+                return "0 0 0 0 0 0";
+            }
+            long[] v = java.util.Arrays.copyOf(NANOS, n);
+            java.util.Arrays.sort(v);
+            return String.format(java.util.Locale.ROOT, "%d %.1f %.1f %.1f %.1f %.1f", n, v[n / 2] / 1e3, v[n * 90 / 100] / 1e3,
+                    v[n * 99 / 100] / 1e3, v[(int) (n * 999L / 1000)] / 1e3, v[n - 1] / 1e3);
+        }
     }
 
     /** The recording of the measured part, when -Dbench.jfr=file asks for one. */

@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * measured part follows at a fixed rate ({@link #paced}), in as many alternating slices:
  * {@code PACED <label> <slice> <p50> <p90> <p99> <p99.9> <max>} (us) per slice and
  * {@code PACEDRESULT <label> <p50> <p90> <p99> <p99.9> <max>} over all of an application's.
+ *
+ * <p>After every slice of either part, the application's own service time of that slice
+ * ({@link BenchApp.ServiceTimer}): {@code SERVICE <label> <saturated|paced> <slice> <count> <p50>
+ * <p90> <p99> <p99.9> <max>} (us).
  */
 public final class LoadGenerator {
     private LoadGenerator() {
@@ -81,6 +85,7 @@ public final class LoadGenerator {
             for (int k = 0; k < targets.size(); k++) {
                 // ABBA over the slices, as the rounds are over JVM starts
                 Target t = targets.get(slice % 2 == 0 ? k : targets.size() - 1 - k);
+                get(t.base + "/stats?service=take"); // starts the application's service-time count afresh
                 long[] before = stats(t.base, false);
                 long benchBefore = Long.parseLong(get(benchCpu).trim());
                 long[] latencies = new long[measured];
@@ -89,6 +94,7 @@ public final class LoadGenerator {
                 long nanos = System.nanoTime() - start;
                 long benchAfter = Long.parseLong(get(benchCpu).trim());
                 long[] after = stats(t.base, false);
+                System.out.printf("SERVICE %s saturated %d %s%n", t.label, slice + 1, get(t.base + "/stats?service=take").trim());
                 long[] spent = new long[after.length + 1];
                 for (int i = 0; i < after.length; i++) {
                     spent[i] = after[i] - before[i];
@@ -107,7 +113,9 @@ public final class LoadGenerator {
             for (int slice = 0; slice < slices; slice++) {
                 for (int k = 0; k < targets.size(); k++) {
                     Target t = targets.get(slice % 2 == 0 ? k : targets.size() - 1 - k);
+                    get(t.base + "/stats?service=take");
                     long[] latencies = paced(t.base, rate, rateRequests);
+                    System.out.printf("SERVICE %s paced %d %s%n", t.label, slice + 1, get(t.base + "/stats?service=take").trim());
                     t.paced.add(latencies.clone());
                     Arrays.sort(latencies);
                     System.out.printf("PACED %s %d%s%n", t.label, slice + 1, percentiles(latencies));
