@@ -166,6 +166,15 @@ public final class AgentOverheadBench {
         System.out.printf("  spread (min / median / max)%n");
         spread("throughput ratio, per round", roundRatios, "%.3f");
         spread("throughput ratio, per slice pair", sliceRatios, "%.3f");
+        // the application's requests per CPU second, agent over baseline: what throughput would
+        // be if the application had its cores to itself, leaving out the load generator's and the
+        // bench JVM's share of these two cores (the latter receives the agent's spans, which a
+        // real collector does on another machine)
+        List<Double> capacity = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            capacity.add(plain.get(i).cpu().process() / agent.get(i).cpu().process());
+        }
+        spread("CPU-bound capacity ratio, per round", capacity, "%.3f");
         spread("added p50 (us), per round", p50, "%+.1f");
         spread("added p99 (us), per round", p99, "%+.1f");
         if (paced) {
