@@ -101,14 +101,7 @@ class SpanBatchWriterTest {
     void spansEncodedOneByOneAndFramedMakeTheBatchOfTheGeneratedClasses() throws Exception {
         List<SpanRecord> spans = Arrays.asList(fullSpan(1), plainSpan(), fullSpan(2));
         SpanBatch reference = new SpanEncoder(new MetadataTracker(100)).batch(agent, spans, 7, true);
-        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
-        SpanQueue queue = new SpanQueue();
-        for (SpanRecord s : spans) {
-            writer.encode(agent, s, queue, 0, Integer.MAX_VALUE);
-        }
-        SpanQueue.Batch batch = new SpanQueue.Batch();
-        queue.prepare(batch, 1000, Long.MAX_VALUE);
-        writer.frame(agent, batch, 7);
+        SpanQueue.Batch batch = encodedOneByOne(spans, 7);
 
         assertThat(bytes(batch)).isEqualTo(reference.toByteArray());
         assertThat(batch.spans).isEqualTo(3);
@@ -143,14 +136,7 @@ class SpanBatchWriterTest {
             spans.add(s);
         }
         SpanBatch reference = new SpanEncoder(new MetadataTracker(100)).batch(agent, spans, 0, true);
-        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
-        SpanQueue queue = new SpanQueue();
-        for (SpanRecord s : spans) {
-            writer.encode(agent, s, queue, 0, Integer.MAX_VALUE);
-        }
-        SpanQueue.Batch batch = new SpanQueue.Batch();
-        queue.prepare(batch, 10_000, Long.MAX_VALUE);
-        writer.frame(agent, batch, 0);
+        SpanQueue.Batch batch = encodedOneByOne(spans, 0);
         assertThat(batch.spans).isEqualTo(3000);
         assertThat(bytes(batch)).isEqualTo(reference.toByteArray());
     }
@@ -189,6 +175,19 @@ class SpanBatchWriterTest {
         batch.writeTo(out);
         assertThat(out.size()).isEqualTo(batch.length());
         return out.toByteArray();
+    }
+
+    /** The sender's way: each span encoded into a queue as it ends, then all of them framed as one batch. */
+    private SpanQueue.Batch encodedOneByOne(List<SpanRecord> spans, long dropped) {
+        SpanBatchWriter writer = new SpanBatchWriter(new MetadataTracker(100));
+        SpanQueue queue = new SpanQueue();
+        for (SpanRecord s : spans) {
+            writer.encode(agent, s, queue, 0, Integer.MAX_VALUE);
+        }
+        SpanQueue.Batch batch = new SpanQueue.Batch();
+        queue.prepare(batch, spans.size(), Long.MAX_VALUE);
+        writer.frame(agent, batch, dropped);
+        return batch;
     }
 
     private static MetadataTracker acknowledgedTracker(SpanBatchWriter.Batch out, SpanBatchWriter writer) {
