@@ -201,7 +201,7 @@ public final class AgentOverheadBench {
         if (v.length == 0) {
             return;
         }
-        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        double median = medianOfSorted(v);
         System.out.printf("  %-34s %10s %10s %10s  (%d)%n", name, String.format(format, v[0]), String.format(format, median),
                 String.format(format, v[v.length - 1]), v.length);
     }
@@ -211,7 +211,10 @@ public final class AgentOverheadBench {
     }
 
     private static double median(List<Result> results, ToDoubleFunction<Result> f) {
-        double[] v = results.stream().mapToDouble(f).sorted().toArray();
+        return medianOfSorted(results.stream().mapToDouble(f).sorted().toArray());
+    }
+
+    private static double medianOfSorted(double[] v) {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
@@ -256,8 +259,7 @@ public final class AgentOverheadBench {
     }
 
     private static double medianOf(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return medianOfSorted(values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 
     /** One round's two applications, and the agent/baseline throughput ratio of each pair of slices. */
