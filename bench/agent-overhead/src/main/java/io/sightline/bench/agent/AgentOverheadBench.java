@@ -27,7 +27,8 @@ import io.sightline.agent.testing.ForkedJvm;
  *
  * <p>Settings (system properties): bench.rounds (4), bench.clients (2), bench.warmup (4000),
  * bench.requests (8000 per slice), bench.slices (1), bench.settle (0: at most this many more
- * warm-up chunks of bench.requests while an application's JIT is busy), bench.sampling (1),
+ * warm-up chunks of bench.requests while an application's JIT is busy), bench.settleJit (2: JIT
+ * us per request under which a chunk counts as quiet; two in a row settle it), bench.sampling (1),
  * bench.heap (-Xms512m -Xmx512m -Xmn256m: the same fixed heap and young generation for both
  * applications, so that G1's own sizing, which differs from run to run, does not decide the
  * comparison; empty for the JVM's defaults), bench.rate (1000 requests per second) and
@@ -47,6 +48,8 @@ public final class AgentOverheadBench {
     static final int SLICES = Integer.getInteger("bench.slices", 1);
     /** After the warm-up, at most this many more chunks of bench.requests per application until its JIT is quiet. */
     static final int SETTLE = Integer.getInteger("bench.settle", 0);
+    /** JIT time per request (us) under which a settle chunk is quiet; two quiet chunks in a row end the settling. */
+    static final String SETTLE_JIT = System.getProperty("bench.settleJit", "2");
     /** Extra JVM options for the measured application, space separated; {mode} and {round} are
      *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
     static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
@@ -282,7 +285,7 @@ public final class AgentOverheadBench {
             second = b.jvm;
             App withAgent = agentFirst ? a : b;
             App without = agentFirst ? b : a;
-            ForkedJvm load = ForkedJvm.builder().classpath(List.of(classes)).fullJit()
+            ForkedJvm load = ForkedJvm.builder().classpath(List.of(classes)).fullJit().jvmArg("-Dbench.settleJit=" + SETTLE_JIT)
                     .main(LoadGenerator.class.getName(), String.valueOf(CLIENTS), String.valueOf(WARMUP), String.valueOf(MEASURED),
                             String.valueOf(SLICES), String.valueOf(SETTLE), benchCpuUrl, String.valueOf(RATE),
                             String.valueOf(RATE_REQUESTS), (agentFirst ? "agent=" + withAgent.base : "baseline=" + without.base),

@@ -183,7 +183,7 @@ public final class BenchApp {
                 recording = null;
                 done.append("jfr written ");
             }
-            if (!asprof.isEmpty()) {
+            if (!asprof.isEmpty() && (action.equals("start") || action.equals("stop"))) {
                 String[] a = asprof.split(",");
                 String pid = String.valueOf(ProcessHandle.current().pid());
                 ProcessBuilder pb = action.equals("start")

@@ -77,7 +77,7 @@ public final class LoadGenerator {
         for (Target t : targets) {
             load(t.base, clients, new long[warmup]);
         }
-        settle(targets, clients, measured, settle);
+        settle(targets, clients, measured, settle, benchCpu, rate);
         for (Target t : targets) {
             get(t.base + "/stats?jfr=start"); // a no-op unless the application was started with -Dbench.jfr
         }
@@ -149,24 +149,49 @@ public final class LoadGenerator {
         System.out.flush();
     }
 
+    /** JIT time per request (us) under which a settle chunk counts as quiet (bench.settleJit). */
+    static final double SETTLE_JIT_US = Double.parseDouble(System.getProperty("bench.settleJit", "2"));
+
     /**
      * More warm-up, a slice's worth at a time and alternating, for each application whose JIT is
-     * still busy (compilation time over 10% of the chunk's wall time), at most {@code maxChunks}
-     * chunks each. On a loaded machine the compiler threads get little CPU and a fixed warm-up
-     * can end with the compile queue still full, which then weighs on the first measured slice.
-     * Prints {@code SETTLE <label> <chunk> <JIT us per request>} per chunk.
+     * still busy, at most {@code maxChunks} chunks each. A chunk is quiet when its compilation
+     * time is at most {@link #SETTLE_JIT_US} per request; an application is settled after two
+     * quiet chunks in a row. Prints {@code SETTLE <label> <chunk> <JIT us per request>} per chunk.
+     *
+     * <p>Each chunk is a rehearsal of a measured slice: the same control requests around the same
+     * load (service-time take, the stats before and after, the bench JVM's CPU, a profiler
+     * request that does nothing) and, with a rate, a short paced run. Without them the first
+     * measured slice was the first time the application saw those requests, and on this machine
+     * that cost a second of JIT inside it: the new request shapes took uncommon traps in the
+     * request path's C2 code (Tomcat's request-line and parameter parsing, the mapper, the wrapper
+     * valve), which was made not entrant and compiled again, 30 to 110 us per request of JIT in
+     * that slice, on both sides, far more than the agent's own cost being measured.
      */
-    private static void settle(List<Target> targets, int clients, int chunk, int maxChunks) throws Exception {
+    private static void settle(List<Target> targets, int clients, int chunk, int maxChunks, String benchCpu, int rate)
+            throws Exception {
         List<Target> busy = new ArrayList<>(targets);
+        int[] quiet = new int[targets.size()];
+        for (Target t : targets) {
+            get(t.base + "/stats?jfr=rehearse"); // the profiler switch's path, with nothing to switch
+        }
         for (int c = 1; c <= maxChunks && !busy.isEmpty(); c++) {
             for (Target t : new ArrayList<>(busy)) {
+                get(t.base + "/stats?service=take");
                 long jit0 = stats(t.base, false)[6];
-                long start = System.nanoTime();
+                get(benchCpu);
                 load(t.base, clients, new long[chunk]);
-                long nanos = System.nanoTime() - start;
+                get(benchCpu);
                 long jitMillis = stats(t.base, false)[6] - jit0;
-                System.out.printf("SETTLE %s %d %.1f%n", t.label, c, jitMillis * 1e3 / chunk);
-                if (jitMillis * 1_000_000.0 <= 0.1 * nanos) {
+                get(t.base + "/stats?service=take");
+                if (rate > 0) {
+                    paced(t.base, rate, Math.max(100, rate / 2));
+                    get(t.base + "/stats?service=take");
+                }
+                double perRequest = jitMillis * 1e3 / chunk;
+                System.out.printf("SETTLE %s %d %.1f%n", t.label, c, perRequest);
+                int i = targets.indexOf(t);
+                quiet[i] = perRequest <= SETTLE_JIT_US ? quiet[i] + 1 : 0;
+                if (quiet[i] >= 2) {
                     busy.remove(t);
                 }
             }
