@@ -39,6 +39,9 @@ public final class SpanRecord {
     public final String threadName;
     private final int maxEvents;
     private final Thread owner = Thread.currentThread();
+    /** The starting thread's tracer state and its slot of requests in progress (set by the tracer). */
+    Object tracerState;
+    TransactionStats.Slot statsSlot;
 
     public String uriTemplate;
     public int status;

@@ -157,9 +157,15 @@ public final class Tracer extends BridgeHandler {
         SpanRecord span = new SpanRecord(traceId, spanId, parentSpanId, sampled, micros, nanos,
                 serviceType, method, pathOnly(uri), firstAddress(clientIp), endpoint(host, scheme),
                 parentApp, parentType, thread.getName(), settings.maxEvents);
+        span.tracerState = ts;
         ts.span = span;
         ts.reset(null, null);
-        stats.started(span, thread);
+        TransactionStats.Slot slot = ts.statsSlot;
+        if (slot == null) {
+            slot = stats.slot(thread);
+            ts.statsSlot = slot;
+        }
+        stats.started(slot, span);
         return span;
     }
 
@@ -200,6 +206,9 @@ public final class Tracer extends BridgeHandler {
         if (scope instanceof SpanRecord && ts.span == scope) {
             ts.span = null;
             ts.reset(null, null);
+            if (ts.statsSlot != null) {
+                stats.detached(ts.statsSlot, (SpanRecord) scope);
+            }
         }
     }
 
@@ -209,16 +218,23 @@ public final class Tracer extends BridgeHandler {
             return;
         }
         SpanRecord span = (SpanRecord) scope;
-        ThreadState ts = threads.get();
+        // the thread that began the span has its state at hand there (one thread-local lookup less)
+        ThreadState ts = span.isOwnThread() && span.tracerState instanceof ThreadState
+                ? (ThreadState) span.tracerState : threads.get();
         if (ts.span == span) {
             ts.span = null;
             ts.reset(null, null);
         }
-        endSpan(span, status, thrown, uriTemplate);
+        endSpan(ts, span, status, thrown, uriTemplate);
     }
 
     /** Ends a span (possibly on another thread than the one that began it, for async requests). */
     public void endSpan(SpanRecord span, int status, Throwable thrown, String uriTemplate) {
+        endSpan(threads.get(), span, status, thrown, uriTemplate);
+    }
+
+    /** {@code ts}: the state of the thread calling. */
+    private void endSpan(ThreadState ts, SpanRecord span, int status, Throwable thrown, String uriTemplate) {
         span.status = status;
         span.uriTemplate = emptyToNull(uriTemplate);
         if (thrown != null) {
@@ -228,7 +244,12 @@ public final class Tracer extends BridgeHandler {
         if (!span.finish(System.nanoTime())) {
             return;
         }
-        stats.finished(span, span.elapsed);
+        TransactionStats.Slot slot = ts.statsSlot;
+        if (slot == null) {
+            slot = stats.slot(Thread.currentThread());
+            ts.statsSlot = slot;
+        }
+        stats.finished(slot, span, span.elapsed);
         if (span.sampled) {
             backlog.offer(span);
         }
@@ -736,6 +757,8 @@ public final class Tracer extends BridgeHandler {
         AsyncRow async;
         int clientDepth;
         int jdbcDepth;
+        /** This thread's requests in progress and finished, once it has served or ended one. */
+        TransactionStats.Slot statsSlot;
         /** HttpURLConnection's request head being printed (its buffer made at the first one). */
         final HeadLines.Work head = new HeadLines.Work();
 

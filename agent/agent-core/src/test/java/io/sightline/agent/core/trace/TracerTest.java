@@ -62,6 +62,26 @@ class TracerTest {
     }
 
     @Test
+    void anAsyncRequestStaysActiveAfterItsThreadLeavesItAndEndsOnAnother() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/async", null);
+        t.serverDetach(scope);
+        assertThat(t.currentSpan()).isNull();
+        assertThat(stats.activeCount()).isEqualTo(1);
+        assertThat(stats.activeRequests().get(0).getValue()).isSameAs(Thread.currentThread());
+        t.serverExit(enter(t, "/sync", null), 200, null, null); // the thread serves another meanwhile
+        assertThat(stats.activeCount()).isEqualTo(1);
+        Thread completer = new Thread(() -> t.serverExit(scope, 200, null, null));
+        completer.start();
+        completer.join();
+        assertThat(stats.activeCount()).isZero();
+        assertThat(stats.takeInterval()[0]).isEqualTo(2);
+        List<SpanRecord> out = new ArrayList<>();
+        backlog.drainTo(out, 10);
+        assertThat(out).extracting(r -> r.uri).containsExactlyInAnyOrder("/async", "/sync");
+    }
+
+    @Test
     void hostHeadersWithAPortAreTheirOwnEndpointWhenRepeatedOrAlternating() {
         Tracer t = tracer(10, true, 1);
         String[] hosts = {"h:8080", "h:8080", "Other:81", "h:8080", "h:8080", null, "h:8080"};
