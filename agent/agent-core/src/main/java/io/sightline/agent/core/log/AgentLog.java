@@ -7,8 +7,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.text.SimpleDateFormat;
-import java.util.Date;
+import java.util.TimeZone;
 
 /**
  * The agent's log: a file of its own (never stdout), rotated by size, so the agent stays silent
@@ -113,8 +112,8 @@ public final class AgentLog {
             return;
         }
         StringBuilder sb = new StringBuilder(128);
-        sb.append(new SimpleDateFormat("yyyy-MM-dd HH:mm:ss.SSS").format(new Date()))
-                .append(' ').append(level).append(" [").append(Thread.currentThread().getName()).append("] ")
+        timestamp(sb, System.currentTimeMillis(), ZONE);
+        sb.append(' ').append(level).append(" [").append(Thread.currentThread().getName()).append("] ")
                 .append(message).append('\n');
         if (t != null) {
             StringWriter sw = new StringWriter();
@@ -122,6 +121,46 @@ public final class AgentLog {
             sb.append(sw);
         }
         l.write(sb.toString());
+    }
+
+    /** The JVM's default time zone, read once (log lines are stamped in local time). */
+    private static final TimeZone ZONE = TimeZone.getDefault();
+
+    /**
+     * Appends {@code millis} as {@code yyyy-MM-dd HH:mm:ss.SSS} in {@code zone}. Written out by
+     * hand: SimpleDateFormat's first use loads calendar, locale and format data, which cost the
+     * first log line of premain tens of milliseconds.
+     */
+    static void timestamp(StringBuilder sb, long millis, TimeZone zone) {
+        long local = millis + zone.getOffset(millis);
+        long days = Math.floorDiv(local, 86_400_000L);
+        int ms = (int) Math.floorMod(local, 86_400_000L);
+        // the civil date of a day count from 1970-01-01, with March as the first month of a year
+        // so that the leap day ends it; eras are the 400-year cycles of the Gregorian calendar
+        long shifted = days + 719_468; // days since 0000-03-01
+        long era = Math.floorDiv(shifted, 146_097);
+        long dayOfEra = shifted - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long monthFromMarch = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * monthFromMarch + 2) / 5 + 1);
+        int month = (int) (monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        pad(sb, year, 4).append('-');
+        pad(sb, month, 2).append('-');
+        pad(sb, day, 2).append(' ');
+        pad(sb, ms / 3_600_000, 2).append(':');
+        pad(sb, ms / 60_000 % 60, 2).append(':');
+        pad(sb, ms / 1_000 % 60, 2).append('.');
+        pad(sb, ms % 1_000, 3);
+    }
+
+    private static StringBuilder pad(StringBuilder sb, long value, int width) {
+        String digits = Long.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(digits);
     }
 
     private synchronized void write(String text) {

@@ -35,4 +35,23 @@ class AgentLogTest {
         AgentLog.debug("below the threshold");
         assertThat(Files.readString(dir.resolve("a_b.log"))).doesNotContain("below the threshold");
     }
+    @Test
+    void timestampsMatchSimpleDateFormatAcrossZonesLeapDaysAndCenturies() {
+        java.util.Random r = new java.util.Random(7);
+        String[] zones = {"UTC", "Asia/Seoul", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham", "Europe/Berlin"};
+        long[] fixed = {0L, -1L, 951_782_400_000L /* 2000-02-29 */, 4_107_542_399_999L /* 2100-02-28 end */,
+            -2_208_988_800_000L /* 1900-01-01 */, 1_796_601_599_999L, 253_402_300_799_000L /* 9999-12-31 */};
+        for (String id : zones) {
+            java.util.TimeZone zone = java.util.TimeZone.getTimeZone(id);
+            java.text.SimpleDateFormat f = new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss.SSS");
+            f.setTimeZone(zone);
+            for (int i = 0; i < 20_000 + fixed.length; i++) {
+                // 1900 to 2200; the Julian calendar before 1582 is SimpleDateFormat's, not ours
+                long millis = i < fixed.length ? fixed[i] : -2_208_988_800_000L + (long) (r.nextDouble() * 9_467_280_000_000L);
+                StringBuilder sb = new StringBuilder();
+                AgentLog.timestamp(sb, millis, zone);
+                assertThat(sb.toString()).as("%s at %d", id, millis).isEqualTo(f.format(new java.util.Date(millis)));
+            }
+        }
+    }
 }
