@@ -59,7 +59,11 @@ public final class SpanRecord {
     /** The recorded events in call-tree order, once finished. */
     private List<EventRecord> events = java.util.Collections.emptyList(); // made by the first reader
     private int droppedEvents;
-    private boolean finished;
+    /**
+     * Set once, under the lock, by {@link #finish}; volatile so that {@link #isFinished}, asked on
+     * the request path before every client call and task hand-off, reads it without the lock.
+     */
+    private volatile boolean finished;
     /** Whether {@link #events} holds the call-tree order yet (worked out on first read). */
     private boolean ordered;
     private String parentHeader;
@@ -221,7 +225,7 @@ public final class SpanRecord {
         ordered = true;
     }
 
-    public synchronized boolean isFinished() {
+    public boolean isFinished() {
         return finished;
     }
 
