@@ -178,6 +178,18 @@ public final class AgentOverheadBench {
             capacity.add(plain.get(i).cpu().process() / agent.get(i).cpu().process());
         }
         spread("CPU-bound capacity ratio, per round", capacity, "%.3f");
+        // the same without the JIT's time: what the compilers still do in the measured slices is
+        // warm-up a long-running application has behind it (the request path compiled again after
+        // an uncommon trap; with the agent, gRPC's and netty's per-batch code, run a few times a
+        // second, crossing its compile thresholds over minutes), and it moves by tens of us per
+        // request from one slice to the next on either side
+        List<Double> capacityNoJit = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            Cpu b = plain.get(i).cpu();
+            Cpu a = agent.get(i).cpu();
+            capacityNoJit.add((b.process() - b.jit()) / (a.process() - a.jit()));
+        }
+        spread("CPU-bound capacity ratio without JIT", capacityNoJit, "%.3f");
         spread("added p50 (us), per round", p50, "%+.1f");
         spread("added p99 (us), per round", p99, "%+.1f");
         if (paced) {
