@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.sightline.agent.bridge.Bridge;
+import io.sightline.agent.bridge.BridgeHandler;
 import io.sightline.agent.core.config.AgentConfig;
 import io.sightline.agent.core.export.AgentIdentity;
 import io.sightline.agent.core.export.ExportContext;
@@ -148,7 +149,13 @@ public final class AgentStarter {
 
         void start() {
             ClassLoader agentLoader = AgentStarter.class.getClassLoader();
-            Bridge.install(Boolean.getBoolean("sightline.test.failHelpers") ? new FailingHandler(tracer) : tracer);
+            BridgeHandler handler = tracer;
+            if (Boolean.getBoolean("sightline.test.failHelpers")) {
+                handler = new FailingHandler(tracer);
+            } else if (Boolean.getBoolean("sightline.test.selfTiming")) {
+                handler = SelfTimingHandler.registered(tracer);
+            }
+            Bridge.install(handler);
             List<InstrumentationPlugin> plugins = Instrumenter.findPlugins(agentLoader);
             final List<String> installed = Instrumenter.install(inst, agentLoader, config, plugins);
             AgentLog.info("plugins: " + installed);

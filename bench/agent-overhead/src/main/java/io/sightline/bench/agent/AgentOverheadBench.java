@@ -50,6 +50,12 @@ public final class AgentOverheadBench {
     static final int SETTLE = Integer.getInteger("bench.settle", 0);
     /** JIT time per request (us) under which a settle chunk is quiet; two quiet chunks in a row end the settling. */
     static final String SETTLE_JIT = System.getProperty("bench.settleJit", "2");
+    /**
+     * The agent times its own work per request (SelfTimingHandler; two clock reads per advice
+     * call, about 0.7 us per request here, added to the agent's side) and each saturated slice
+     * prints its distribution: a tail figure the machine's millisecond stalls cannot blur.
+     */
+    static final boolean SELF_TIMING = Boolean.getBoolean("bench.selfTiming");
     /** Extra JVM options for the measured application, space separated; {mode} and {round} are
      *  replaced (e.g. -XX:StartFlightRecording=filename=/tmp/{mode}-{round}.jfr,settings=profile). */
     static final String APP_JVM_ARGS = System.getProperty("bench.appJvmArgs", "");
@@ -190,6 +196,7 @@ public final class AgentOverheadBench {
             capacityNoJit.add((b.process() - b.jit()) / (a.process() - a.jit()));
         }
         spread("CPU-bound capacity ratio without JIT", capacityNoJit, "%.3f");
+        printSelf();
         spread("added p50 (us), per round", p50, "%+.1f");
         spread("added p99 (us), per round", p99, "%+.1f");
         if (paced) {
@@ -239,6 +246,39 @@ public final class AgentOverheadBench {
      * so that the i-th agent slice and the i-th baseline slice are a pair measured back to back.
      */
     static final Map<String, Map<String, List<double[]>>> SERVICE = new java.util.TreeMap<>();
+    /** Self-timed slices ({@link #SELF_TIMING}): {count, p50, p90, p99, p99.9, max} per slice, of requests and of tasks. */
+    static final List<List<double[]>> SELF = List.of(new ArrayList<>(), new ArrayList<>());
+
+    static double[] parsePercentiles(String text) {
+        String[] v = text.trim().split("\\s+");
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Double.parseDouble(v[i]);
+        }
+        return out;
+    }
+
+    /** Medians over the self-timed slices: the agent's own time per request and per task. */
+    static void printSelf() {
+        String[] what = {"request thread, per request", "task thread, per task"};
+        for (int w = 0; w < 2; w++) {
+            List<double[]> slices = SELF.get(w);
+            if (slices.isEmpty()) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder();
+            String[] names = {"p50", "p90", "p99", "p99.9", "max"};
+            for (int k = 1; k <= 5; k++) {
+                double[] col = new double[slices.size()];
+                for (int i = 0; i < col.length; i++) {
+                    col[i] = slices.get(i)[k];
+                }
+                java.util.Arrays.sort(col);
+                sb.append(String.format(java.util.Locale.ROOT, "  %s %.2f", names[k - 1], medianOfSorted(col)));
+            }
+            System.out.printf("  agent's own time (us), %s, median of %d slices:%s%n", what[w], slices.size(), sb);
+        }
+    }
 
     private static void printService() {
         String[] names = {"p50", "p90", "p99", "p99.9"};
@@ -319,6 +359,13 @@ public final class AgentOverheadBench {
                     System.out.printf("  round %d slice %s %-8s %8s req/s  p50 %6s us  p99 %6s us  agent threads %6.1f us/req  JIT %6.1f us/req%n",
                             round, v[2], v[1], v[3], v[4], v[5], Long.parseLong(v[7]) / 1e3 / MEASURED,
                             Long.parseLong(v[8]) * 1e3 / MEASURED);
+                } else if (v[0].equals("SELF")) {
+                    // SELF label slice requests: count p50 p90 p99 p99.9 max | tasks: count p50 ...
+                    System.out.printf("  round %d self-timed %s slice %s (us) %s%n", round, v[1], v[2],
+                            line.substring(line.indexOf("requests:")));
+                    String[] parts = line.substring(line.indexOf("requests:") + 9).split("\\| tasks:");
+                    SELF.get(0).add(parsePercentiles(parts[0]));
+                    SELF.get(1).add(parsePercentiles(parts[1]));
                 } else if (v[0].equals("SERVICE")) {
                     // SERVICE label phase slice count p50 p90 p99 p99.9 max
                     double[] pct = {Double.parseDouble(v[5]), Double.parseDouble(v[6]), Double.parseDouble(v[7]), Double.parseDouble(v[8])};
@@ -403,6 +450,9 @@ public final class AgentOverheadBench {
                     .property("sightline.collector", collector.address())
                     .property("sightline.sampling.rate", SAMPLING)
                     .property("sightline.log.dir", Files.createTempDirectory("sightline-bench-log"));
+            if (SELF_TIMING) {
+                b.property("sightline.test.selfTiming", "true");
+            }
         }
         String base = "http://127.0.0.1:" + port;
         long t0 = System.nanoTime();

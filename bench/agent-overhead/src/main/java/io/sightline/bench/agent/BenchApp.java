@@ -87,6 +87,10 @@ public final class BenchApp {
                     resp.getWriter().print(ServiceTimer.take());
                     return;
                 }
+                if (req.getParameter("self") != null) {
+                    resp.getWriter().print(selfTiming());
+                    return;
+                }
                 String jfr = req.getParameter("jfr");
                 if (jfr != null) {
                     resp.getWriter().print(profile(jfr));
@@ -154,6 +158,20 @@ public final class BenchApp {
             java.util.Arrays.sort(v);
             return String.format(java.util.Locale.ROOT, "%d %.1f %.1f %.1f %.1f %.1f", n, v[n / 2] / 1e3, v[n * 90 / 100] / 1e3,
                     v[n * 99 / 100] / 1e3, v[(int) (n * 999L / 1000)] / 1e3, v[n - 1] / 1e3);
+        }
+    }
+
+    /**
+     * The agent's own time per request since the last call, when it runs with
+     * -Dsightline.test.selfTiming=true (its SelfTimingHandler, read through JMX); else "off".
+     */
+    static String selfTiming() {
+        try {
+            javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName name = new javax.management.ObjectName("io.sightline.agent:type=SelfTiming");
+            return server.isRegistered(name) ? String.valueOf(server.invoke(name, "take", null, null)) : "off";
+        } catch (Exception e) {
+            return "failed " + e;
         }
     }
 

@@ -96,6 +96,7 @@ public final class LoadGenerator {
                 // ABBA over the slices, as the rounds are over JVM starts
                 Target t = targets.get(slice % 2 == 0 ? k : targets.size() - 1 - k);
                 get(t.base + "/stats?service=take"); // starts the application's service-time count afresh
+                get(t.base + "/stats?self=take"); // and the agent's own time, when it is timed
                 long[] before = stats(t.base, false);
                 long benchBefore = Long.parseLong(get(benchCpu).trim());
                 long[] latencies = new long[measured];
@@ -105,6 +106,10 @@ public final class LoadGenerator {
                 long benchAfter = Long.parseLong(get(benchCpu).trim());
                 long[] after = stats(t.base, false);
                 System.out.printf("SERVICE %s saturated %d %s%n", t.label, slice + 1, get(t.base + "/stats?service=take").trim());
+                String self = get(t.base + "/stats?self=take").trim();
+                if (!self.equals("off")) {
+                    System.out.printf("SELF %s %d %s%n", t.label, slice + 1, self);
+                }
                 long[] spent = new long[after.length + 1];
                 for (int i = 0; i < after.length; i++) {
                     spent[i] = after[i] - before[i];
@@ -187,6 +192,7 @@ public final class LoadGenerator {
         for (int c = 1; c <= maxChunks && !busy.isEmpty(); c++) {
             for (Target t : new ArrayList<>(busy)) {
                 get(t.base + "/stats?service=take");
+                get(t.base + "/stats?self=take");
                 long jit0 = stats(t.base, false)[6];
                 get(benchCpu);
                 load(t.base, clients, new long[chunk]);
