@@ -33,7 +33,17 @@ public final class HeadLines {
     public static final class Work {
         byte[] bytes;
         String[] taken;
+        /** The line each taken key came from. */
+        int[] at;
         int count;
+
+        void buffers() {
+            if (bytes == null) {
+                bytes = new byte[MAX_BYTES];
+                taken = new String[MAX_LINES];
+                at = new int[MAX_LINES];
+            }
+        }
     }
 
     /** @param marks the header names that make a head worth taking (the agent's own) */
@@ -67,10 +77,7 @@ public final class HeadLines {
             if (last < 0 || !isRequestLine(keys[0]) || values[0] != null) {
                 return 0;
             }
-            if (w.bytes == null) {
-                w.bytes = new byte[MAX_BYTES];
-                w.taken = new String[MAX_LINES];
-            }
+            w.buffers();
             byte[] b = w.bytes;
             int at = put(b, 0, keys[0]);
             at = crlf(b, at);
@@ -92,10 +99,72 @@ public final class HeadLines {
             out.write(b, 0, at);
             for (int i = 0; i <= last; i++) {
                 w.taken[i] = keys[i];
+                w.at[i] = i;
                 keys[i] = null;
             }
             w.count = last + 1;
             return last + 1;
+        }
+    }
+
+    /**
+     * Writes the request line of a head followed by the trace headers {@code headers} (name,
+     * value, name, value...), which are in none of its lines, and nulls the request line's key
+     * and the keys of any lines named like the trace headers (set by the application or another
+     * tool: they would go out twice), until {@link #restore}. The JDK then prints the other lines
+     * as usual. Returns how many keys it took, 0 when it wrote nothing: no head of a request
+     * (line 0 not a request line, or a proxy's CONNECT, which is not the traced call), or a line
+     * it cannot write as plain ASCII.
+     *
+     * <p>Used for HttpURLConnection, whose own way of adding a header (setRequestProperty: checks,
+     * and a copy into two header lists) cost more than writing the lines here.
+     */
+    public int inject(Work w, Object lock, String[] keys, String[] values, int count, PrintStream out, String[] headers) {
+        if (lock == null || keys == null || values == null || out == null || headers == null || w.count != 0) {
+            return 0;
+        }
+        synchronized (lock) {
+            int n = Math.min(count, Math.min(keys.length, values.length));
+            if (n < 1 || !isRequestLine(keys[0]) || values[0] != null || keys[0].startsWith("CONNECT ")) {
+                return 0;
+            }
+            boolean virtual = isVirtual(Thread.currentThread());
+            byte[] b;
+            if (virtual) {
+                b = new byte[MAX_BYTES]; // a virtual thread usually makes one call: no buffer kept for it
+            } else {
+                w.buffers();
+                b = w.bytes;
+            }
+            int at = put(b, 0, keys[0]);
+            at = crlf(b, at);
+            for (int i = 0; i + 1 < headers.length && at >= 0; i += 2) {
+                at = put(b, at, headers[i]);
+                at = put(b, at, ": ");
+                at = put(b, at, headers[i + 1]);
+                at = crlf(b, at);
+            }
+            if (at < 0) {
+                return 0;
+            }
+            if (virtual && w.taken == null) {
+                w.taken = new String[MAX_LINES];
+                w.at = new int[MAX_LINES];
+            }
+            out.write(b, 0, at);
+            int t = 0;
+            w.taken[t] = keys[0];
+            w.at[t++] = 0;
+            keys[0] = null;
+            for (int i = 1; i < n && t < MAX_LINES; i++) {
+                if (isMark(keys[i])) {
+                    w.taken[t] = keys[i];
+                    w.at[t++] = i;
+                    keys[i] = null;
+                }
+            }
+            w.count = t;
+            return t;
         }
     }
 
@@ -135,9 +204,10 @@ public final class HeadLines {
             return;
         }
         synchronized (lock) {
-            for (int i = 0; i < n && i < keys.length; i++) {
-                if (keys[i] == null) {
-                    keys[i] = w.taken[i];
+            for (int i = 0; i < n; i++) {
+                int line = w.at[i];
+                if (line < keys.length && keys[line] == null) {
+                    keys[line] = w.taken[i];
                 }
                 w.taken[i] = null;
             }

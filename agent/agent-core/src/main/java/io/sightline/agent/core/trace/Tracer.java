@@ -76,12 +76,15 @@ public final class Tracer extends BridgeHandler {
     private final HeadLines headLines = new HeadLines(Protocol.TRACEPARENT, Protocol.PARENT_HEADER);
     private final PoolGauges pools = new PoolGauges();
     private final ParentHeader parentHeader;
+    /** Whether the sightline-parent header is plain ASCII (the application's name is). */
+    private final boolean parentHeaderAscii;
     /** Texts of request URIs and Host headers, by their bytes. */
     private final TextCache requestTexts = new TextCache(512);
 
     public Tracer(Settings settings, Backlog<SpanRecord> backlog, TransactionStats stats) {
         this.settings = settings;
         this.parentHeader = new ParentHeader(settings.serviceType, settings.applicationName);
+        this.parentHeaderAscii = isPrintableAscii(settings.serviceType) && isPrintableAscii(settings.applicationName);
         this.backlog = backlog;
         this.stats = stats;
         this.sampler = new Sampler(settings.samplingRate, settings.samplingMaxPerSecond);
@@ -273,11 +276,21 @@ public final class Tracer extends BridgeHandler {
         private String[] headers;
         private boolean headersDone;
         private boolean done;
+        /**
+         * The headers are written with the request's head ({@link #printHeadLines}) rather than
+         * handed to the library: HttpURLConnection's, when they and the request line are plain ASCII.
+         */
+        private final boolean printed;
 
         ClientCall(SpanRecord span, EventRecord event, String[] headers) {
+            this(span, event, headers, false);
+        }
+
+        ClientCall(SpanRecord span, EventRecord event, String[] headers, boolean printed) {
             this.span = span;
             this.event = event;
             this.headers = headers;
+            this.printed = printed && headers != null;
         }
 
         /** The call's span; null once the call is over. */
@@ -287,11 +300,20 @@ public final class Tracer extends BridgeHandler {
 
         /** The headers to send, once, while the call is not over; else null. */
         synchronized String[] takeHeaders() {
-            if (headersDone || done) {
+            if (headersDone || done || printed) {
                 return null;
             }
             headersDone = true;
             return headers;
+        }
+
+        /** The headers to write with a head of the request (each time it is printed) while the call is not over. */
+        synchronized String[] headersToPrint() {
+            return printed && !done ? headers : null;
+        }
+
+        synchronized void headersPrinted() {
+            headersDone = true;
         }
 
         /**
@@ -361,6 +383,7 @@ public final class Tracer extends BridgeHandler {
                 AgentLog.debug("too many HTTP requests in flight; not tracking one");
             }
         }
+        ts.clientCall = call; // the heads printed until its exit are this call's
         return call;
     }
 
@@ -386,7 +409,11 @@ public final class Tracer extends BridgeHandler {
         if (event != null && headers == null) {
             event.nextSpanId = 0; // nothing went downstream
         }
-        return new ClientCall(span, event, headers);
+        // HttpURLConnection: the headers go out as the head is printed (see printHeadLines), when
+        // everything written there is plain ASCII; else through setRequestProperty, as for others
+        boolean printed = headers != null && parentHeaderAscii && HTTP_URL_CONNECTION.equals(library)
+                && url instanceof java.net.URL && asciiRequestTarget((java.net.URL) url);
+        return new ClientCall(span, event, headers, printed);
     }
 
     @Override
@@ -403,6 +430,9 @@ public final class Tracer extends BridgeHandler {
         if (ts.clientDepth > 0) {
             ts.clientDepth--;
         }
+        if (ts.clientDepth == 0) {
+            ts.clientCall = null;
+        }
         if (!(scope instanceof ClientCall)) {
             return;
         }
@@ -412,9 +442,45 @@ public final class Tracer extends BridgeHandler {
         finishClientCall((ClientCall) scope, status, thrown);
     }
 
+    /** The library name HttpURLConnection's plugin reports. */
+    static final String HTTP_URL_CONNECTION = "HttpURLConnection";
+
+    /** Whether a request line for {@code url} is plain ASCII (its host and file are). */
+    static boolean asciiRequestTarget(java.net.URL url) {
+        return isPrintableAscii(url.getHost()) && isPrintableAscii(url.getFile());
+    }
+
+    static boolean isPrintableAscii(String s) {
+        if (s == null) {
+            return true;
+        }
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * HttpURLConnection prints a request's head: the call in progress on this thread writes its
+     * headers there (with the request line), or else, for a head that holds the agent's headers
+     * as request properties, its first lines are written as bytes ({@link HeadLines}).
+     */
     @Override
     public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
-        return headLines.take(threads.get().head, lock, keys, values, count, out);
+        ThreadState ts = threads.get();
+        ClientCall call = ts.clientCall;
+        String[] headers = call == null ? null : call.headersToPrint();
+        if (headers != null) {
+            int taken = headLines.inject(ts.head, lock, keys, values, count, out, headers);
+            if (taken > 0) {
+                call.headersPrinted();
+                return taken;
+            }
+        }
+        return headLines.take(ts.head, lock, keys, values, count, out);
     }
 
     @Override
@@ -759,6 +825,8 @@ public final class Tracer extends BridgeHandler {
         int jdbcDepth;
         /** This thread's requests in progress and finished, once it has served or ended one. */
         TransactionStats.Slot statsSlot;
+        /** The outermost HTTP client call in progress on this thread. */
+        ClientCall clientCall;
         /** HttpURLConnection's request head being printed (its buffer made at the first one). */
         final HeadLines.Work head = new HeadLines.Work();
 

@@ -87,6 +87,32 @@ class HeadLinesTest {
         assertThat(written()).isEmpty();
     }
 
+    static final String[] HEADERS = {"traceparent", TP, "sightline-parent", "b7ad6b7169203331;TOMCAT;app"};
+
+    @Test
+    void injectWritesTheRequestLineAndTheTraceHeadersAndTheJdkPrintsTheRest() {
+        String[] keys = {"GET /down?id=1 HTTP/1.1", "User-Agent", "Host", "Accept", null};
+        String[] values = {null, "Java/17", "svc:81", "*/*", null};
+        int taken = lines.inject(work, lock, keys, values, 4, out, HEADERS);
+        assertThat(taken).isEqualTo(1);
+        assertThat(written() + jdkRest(keys, values, 4)).isEqualTo("GET /down?id=1 HTTP/1.1\r\n"
+                + "traceparent: " + TP + "\r\nsightline-parent: b7ad6b7169203331;TOMCAT;app\r\n"
+                + "User-Agent: Java/17\r\nHost: svc:81\r\nAccept: */*\r\n\r\n");
+        lines.restore(work, lock, keys, taken);
+        assertThat(keys).containsExactly("GET /down?id=1 HTTP/1.1", "User-Agent", "Host", "Accept", null);
+    }
+
+    @Test
+    void injectLeavesAProxysConnectAndAnythingItCannotWriteToTheJdk() {
+        String[][] heads = {{"CONNECT svc:443 HTTP/1.1", "Host"}, {"GET /caf\u00e9 HTTP/1.1", "Host"}, {"GET /", "Host"}};
+        for (String[] keys : heads) {
+            String[] before = keys.clone();
+            assertThat(lines.inject(work, lock, keys, new String[] {null, "svc"}, 2, out, HEADERS)).isZero();
+            assertThat(keys).containsExactly(before);
+        }
+        assertThat(written()).isEmpty();
+    }
+
     @Test
     void requestLines() {
         assertThat(HeadLines.isRequestLine("GET /a HTTP/1.1")).isTrue();

@@ -137,6 +137,66 @@ class TracerTest {
     }
 
     @Test
+    void httpUrlConnectionHeadersAreWrittenWithEachHeadOfTheCallNotAsRequestProperties() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object conn = new Object();
+        java.net.URL url = new java.net.URL("http://svc:81/p?x=1");
+        Object call = t.httpClientEnter(conn, "HttpURLConnection", "GET", url, false);
+        assertThat(t.outgoingHeaders(call)).isNull(); // no setRequestProperty
+        Object lock = new Object();
+        String expected = "GET /p\\?x=1 HTTP/1\\.1\r\ntraceparent: 00-[0-9a-f]{32}-([0-9a-f]{16})-01\r\n"
+                + "sightline-parent: [0-9a-f]{16};TOMCAT;app\r\n";
+        String first = null;
+        for (int print = 0; print < 2; print++) { // a retry prints the head again: the headers go again
+            String[] keys = {"GET /p?x=1 HTTP/1.1", "User-Agent", "traceparent", "Host", null};
+            String[] values = {null, "Java/17", "00-11111111111111111111111111111111-2222222222222222-01", "svc:81", null};
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream out = new java.io.PrintStream(bytes, false);
+            int taken = t.printHeadLines(lock, keys, values, 4, out);
+            assertThat(taken).isEqualTo(2); // the request line, and the application's own traceparent
+            assertThat(keys).containsExactly(null, "User-Agent", null, "Host", null);
+            out.flush();
+            String head = bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(head).matches(expected);
+            first = first == null ? head : first;
+            assertThat(head).isEqualTo(first);
+            t.restoreHeadLines(lock, keys, taken);
+            assertThat(keys).containsExactly("GET /p?x=1 HTTP/1.1", "User-Agent", "traceparent", "Host", null);
+        }
+        t.httpClientExit(call, 200, null, true);
+        // after the call, a head without the agent's headers is the JDK's alone
+        String[] keys = {"GET /q HTTP/1.1", "Host"};
+        assertThat(t.printHeadLines(lock, keys, new String[] {null, "svc:81"}, 2, new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream()))).isZero();
+        t.serverExit(scope, 200, null, null);
+        EventRecord e = takeOne().events().get(0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(expected).matcher(first);
+        assertThat(m.matches()).isTrue();
+        assertThat(e.nextSpanId).isEqualTo(Long.parseUnsignedLong(m.group(1), 16));
+        assertThat(e.destination).isEqualTo("svc:81");
+    }
+
+    @Test
+    void aNonAsciiRequestTargetOrApplicationNameKeepsTheHeadersAsRequestProperties() throws Exception {
+        Tracer t = tracer(10, true, 1);
+        Object scope = enter(t, "/a", null);
+        Object call = t.httpClientEnter(new Object(), "HttpURLConnection", "GET", new java.net.URL("http://svc:81/caf\u00e9"), false);
+        assertThat(t.outgoingHeaders(call)).hasSize(4);
+        t.httpClientExit(call, 200, null, true);
+        t.serverExit(scope, 200, null, null);
+
+        Tracer.Settings s = new Tracer.Settings();
+        s.applicationName = "\u00e4pp";
+        Tracer other = new Tracer(s, backlog, stats);
+        Object scope2 = enter(other, "/b", null);
+        Object call2 = other.httpClientEnter(new Object(), "HttpURLConnection", "GET", new java.net.URL("http://svc:81/p"), false);
+        assertThat(other.outgoingHeaders(call2)).hasSize(4);
+        other.httpClientExit(call2, 200, null, true);
+        other.serverExit(scope2, 200, null, null);
+    }
+
+    @Test
     void httpClientCallIsOneEventWhateverTheNesting() {
         Tracer t = tracer(10, true, 1);
         Object scope = enter(t, "/a", null);
