@@ -900,12 +900,17 @@ public final class Tracer extends BridgeHandler {
         final SpanRecord previous;
         final EventRecord previousParent;
         final AsyncRow previousAsync;
+        /** The attaching thread and its state: closed there, no thread-local lookup is needed. */
+        final Thread thread = Thread.currentThread();
+        final ThreadState state;
 
-        ContextToken(AsyncRow attached, SpanRecord previous, EventRecord previousParent, AsyncRow previousAsync) {
+        ContextToken(AsyncRow attached, SpanRecord previous, EventRecord previousParent, AsyncRow previousAsync,
+                     ThreadState state) {
             this.attached = attached;
             this.previous = previous;
             this.previousParent = previousParent;
             this.previousAsync = previousAsync;
+            this.state = state;
         }
     }
 
@@ -945,7 +950,7 @@ public final class Tracer extends BridgeHandler {
                 ? new AsyncRow(c.span, c.under, c.outer, System.nanoTime(), ASYNC_APIS.get(task.getClass()),
                 Thread.currentThread().getName())
                 : null;
-        ContextToken token = new ContextToken(row, previous, ts.parent, ts.async);
+        ContextToken token = new ContextToken(row, previous, ts.parent, ts.async, ts);
         ts.span = c.span;
         ts.reset(null, row);
         return token;
@@ -965,7 +970,7 @@ public final class Tracer extends BridgeHandler {
         if (previous == span) {
             return null;
         }
-        ContextToken token = new ContextToken(null, previous, ts.parent, ts.async);
+        ContextToken token = new ContextToken(null, previous, ts.parent, ts.async, ts);
         ts.span = span;
         ts.reset(null, null);
         return token;
@@ -983,7 +988,7 @@ public final class Tracer extends BridgeHandler {
                 t.attached.span.endEvent(row, System.nanoTime());
             }
         }
-        ThreadState ts = threads.get();
+        ThreadState ts = t.thread == Thread.currentThread() ? t.state : threads.get();
         ts.span = t.previous;
         ts.reset(t.previousParent, t.previousAsync);
     }
