@@ -92,6 +92,8 @@ class JdbcDriversIT {
                 assertThat(e.getDepth()).isEqualTo(1);
                 assertThat(e.getError()).isFalse();
             }
+            // the driver's classes were defined after the agent started: each object has one slot
+            assertThat(app.awaitLine("SLOTS", WAIT)).isEqualTo("1 1 1 1");
             return span;
         }
     }
