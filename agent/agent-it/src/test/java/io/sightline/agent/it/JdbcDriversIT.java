@@ -35,13 +35,18 @@ class JdbcDriversIT {
     }
 
     private Span run(String driverJar, String url, String user, String pool, String... extraJars) throws Exception {
+        return runOn(ForkedJvm.JDK17, driverJar, url, user, pool, extraJars);
+    }
+
+    private Span runOn(String javaHome, String driverJar, String url, String user, String pool, String... extraJars)
+            throws Exception {
         String[] jars = new String[3 + extraJars.length];
         jars[0] = "tomcat-embed-core";
         jars[1] = "tomcat-annotations-api";
         jars[2] = driverJar;
         System.arraycopy(extraJars, 0, jars, 3, extraJars.length);
         try (TestCollector collector = TestCollector.start();
-             ForkedJvm app = ForkedJvm.builder().withAgent()
+             ForkedJvm app = ForkedJvm.builder().javaHome(javaHome).withAgent()
                      .property("sightline.applicationName", "it-jdbc")
                      .property("sightline.collector", collector.address())
                      .property("sightline.log.dir", Files.createTempDirectory("sightline-it-log"))
@@ -92,6 +97,8 @@ class JdbcDriversIT {
                 assertThat(e.getDepth()).isEqualTo(1);
                 assertThat(e.getError()).isFalse();
             }
+            // the driver's classes were defined after the agent started: each object has one slot
+            assertThat(app.awaitLine("SLOTS", WAIT)).isEqualTo("1 1 1 1");
             return span;
         }
     }
@@ -104,6 +111,14 @@ class JdbcDriversIT {
     void h2InMemory() throws Exception {
         Span span = run("h2-", "jdbc:h2:mem:itdb;DB_CLOSE_DELAY=-1", "sa", "none");
         assertThat(span.getEventsList()).allMatch(e -> e.getServiceType().equals("H2") && e.getDestination().equals("itdb"));
+    }
+
+    /** The slots (bridge interface defined in the bootstrap loader, field added at definition) on Java 25. */
+    @Test
+    void h2InMemoryOnJdk25() throws Exception {
+        assumeTrue(ForkedJvm.hasJdk25(), "JDK 25 not installed at " + ForkedJvm.JDK25);
+        Span span = runOn(ForkedJvm.JDK25, "h2-", "jdbc:h2:mem:itdb25;DB_CLOSE_DELAY=-1", "sa", "none");
+        assertThat(span.getEventsList()).allMatch(e -> e.getServiceType().equals("H2") && e.getDestination().equals("itdb25"));
     }
 
     @Test

@@ -41,6 +41,8 @@ public class TracerHotPath {
     private Backlog<SpanRecord> backlog;
     private Connection connection;
     private PreparedStatement statement;
+    /** The same H2 statement and connection seen through classes with the agent's slot. */
+    private PreparedStatement slottedStatement;
     private int id;
 
     @Setup(Level.Trial)
@@ -57,6 +59,8 @@ public class TracerHotPath {
         }
         statement = connection.prepareStatement(SQL);
         tracer.jdbcPrepared(statement, SQL);
+        slottedStatement = WithSlot.statement(statement, WithSlot.connection(connection));
+        tracer.jdbcPrepared(slottedStatement, SQL);
     }
 
     @TearDown(Level.Iteration)
@@ -88,7 +92,41 @@ public class TracerHotPath {
     @Benchmark
     public Object jdbcWithBinds() {
         Object scope = enter();
-        jdbc();
+        jdbc(statement);
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
+    /** As {@link #jdbcWithBinds}, the statement's and connection's state in their slots. */
+    @Benchmark
+    public Object jdbcWithBindsSlotted() {
+        Object scope = enter();
+        jdbc(slottedStatement);
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
+    /**
+     * A statement's whole life in a request: prepared (a new state), a bind, executed, closed
+     * (the state dropped), as an application preparing its statement per request does.
+     */
+    @Benchmark
+    public Object jdbcPrepareToClose() {
+        Object scope = enter();
+        tracer.jdbcPrepared(statement, SQL);
+        jdbc(statement);
+        tracer.jdbcClosed(statement);
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
+    /** As {@link #jdbcPrepareToClose}, through the slots. */
+    @Benchmark
+    public Object jdbcPrepareToCloseSlotted() {
+        Object scope = enter();
+        tracer.jdbcPrepared(slottedStatement, SQL);
+        jdbc(slottedStatement);
+        tracer.jdbcClosed(slottedStatement);
         tracer.serverExit(scope, 200, null, null);
         return scope;
     }
@@ -118,8 +156,12 @@ public class TracerHotPath {
     }
 
     private void jdbc() {
-        tracer.jdbcBind(statement, 1, Integer.valueOf(id & 1023));
-        Object call = tracer.jdbcEnter(statement, "executeQuery", null);
+        jdbc(statement);
+    }
+
+    private void jdbc(PreparedStatement ps) {
+        tracer.jdbcBind(ps, 1, Integer.valueOf(id & 1023));
+        Object call = tracer.jdbcEnter(ps, "executeQuery", null);
         tracer.jdbcExit(call, null);
     }
 

@@ -75,6 +75,7 @@ public final class JdbcInstrumentations {
 
         @Override
         public void transform(AdviceTarget target) {
+            target.slot(); // the tracer keeps the connection's database (type, address) there
             target.advice(namedOneOf("prepareStatement", "prepareCall").and(isPublic())
                             .and(takesArgument(0, String.class))
                             .and(returns(isSubTypeOf(java.sql.Statement.class))),
@@ -103,6 +104,7 @@ public final class JdbcInstrumentations {
 
         @Override
         public void transform(AdviceTarget target) {
+            target.slot(); // the tracer keeps the statement's SQL, bind values and batch there
             ElementMatcher.Junction<MethodDescription> execute =
                     namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate").and(isPublic());
             target.advice(execute.and(takesArgument(0, String.class)), PACKAGE + "ExecuteSqlAdvice");

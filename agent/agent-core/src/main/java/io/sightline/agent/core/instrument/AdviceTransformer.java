@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,6 +56,8 @@ final class AdviceTransformer implements ClassFileTransformer {
         final ElementMatcher<? super ClassLoader> loaders; // null: any
         final List<ElementMatcher<? super MethodDescription>> methods = new ArrayList<ElementMatcher<? super MethodDescription>>();
         final List<String> advice = new ArrayList<String>();
+        /** The matched classes get the agent's slot ({@link SlotWriter}) where they can. */
+        boolean slot;
 
         Rule(String plugin, ElementMatcher<? super TypeDescription> types, ElementMatcher<? super ClassLoader> loaders) {
             this.plugin = plugin;
@@ -82,6 +85,11 @@ final class AdviceTransformer implements ClassFileTransformer {
         }
     };
     private final Modules modules;
+    /**
+     * Names of the classes a slot rule matched that were loaded before this transformer was
+     * installed: they have no slot, so a class extending one defined later gets its own.
+     */
+    final Set<String> loadedWithoutSlot = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
 
     AdviceTransformer(Instrumentation inst, ClassLoader agentLoader, List<Rule> rules, Instrumenter.AdviceSources sources) {
         this.inst = inst;
@@ -161,15 +169,76 @@ final class AdviceTransformer implements ClassFileTransformer {
             }
         }
         DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator).visit(wrapper);
+        boolean slot = false;
+        for (Rule rule : hits) {
+            slot |= rule.slot;
+        }
+        slot = slot && getsSlot(type, loader, name, redefined);
+        if (slot) {
+            builder = builder.visit(SlotWriter.INSTANCE);
+        }
         byte[] woven = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
         modules.letRead(name, loader, redefined);
         long took = System.nanoTime() - t0;
         nanos.addAndGet(took);
         types.incrementAndGet();
         if (AgentLog.isDebug()) {
-            AgentLog.debug("instrumented " + name + (redefined != null ? " (retransformed)" : "") + " in " + took / 1000 + " us");
+            AgentLog.debug("instrumented " + name + (redefined != null ? " (retransformed)" : "") + (slot ? " with a slot" : "")
+                    + " in " + took / 1000 + " us");
         }
         return woven;
+    }
+
+    /**
+     * Whether a class a slot rule matched gets the slot. A redefinition or retransformation must
+     * leave fields and interfaces as they are: the class keeps the slot it got when it was defined
+     * (the JVM hands us its original bytes, without it) and never gets one later. A class being
+     * defined gets it unless an ancestor has it or will have it, it is serializable without a
+     * serialVersionUID of its own (the new interface and methods would change the computed one),
+     * or its module can't be made to read the bridge.
+     *
+     * <p>Guessing wrong costs little: a second slot in a subclass is a few unused bytes per object
+     * (the interface's methods then use the subclass's field, consistently), and a missing one
+     * only sends the tracer to its weak map. Any failure here means no slot, never no advice.
+     */
+    private boolean getsSlot(TypeDescription type, ClassLoader loader, String name, Class<?> redefined) {
+        try {
+            if (redefined != null) {
+                return SlotWriter.declaredBy(redefined);
+            }
+            if (type.isInterface() || type.isAnnotation() || type.isEnum()) {
+                return false;
+            }
+            if (type.isAssignableTo(java.io.Serializable.class)
+                    && type.getDeclaredFields().filter(ElementMatchers.named("serialVersionUID")).isEmpty()) {
+                return false;
+            }
+            return !inheritsSlot(type, loader) && modules.mayImplementBridgeTypes(name, loader);
+        } catch (Throwable t) {
+            AgentLog.debug("no slot for " + name + ": " + t);
+            return false;
+        }
+    }
+
+    /**
+     * Whether an ancestor of {@code type} has the slot or will get it. The transformation of a
+     * class comes before its superclass is loaded, so this is decided from the rules: an ancestor
+     * a slot rule matches has the slot (or one of its own ancestors has), unless it was loaded
+     * before the agent, and then none of its ancestors has one either.
+     */
+    private boolean inheritsSlot(TypeDescription type, ClassLoader loader) {
+        for (TypeDescription.Generic s = type.getSuperClass(); s != null; s = s.asErasure().getSuperClass()) {
+            TypeDescription ancestor = s.asErasure();
+            if (ancestor.represents(Object.class) || loadedWithoutSlot.contains(ancestor.getName())) {
+                return false;
+            }
+            for (Rule rule : rules) {
+                if (rule.slot && (rule.loaders == null || rule.loaders.matches(loader)) && rule.types.matches(ancestor)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -229,6 +298,7 @@ final class AdviceTransformer implements ClassFileTransformer {
                     continue;
                 }
                 TypeDescription type = null;
+                boolean matched = false;
                 for (Rule rule : rules) {
                     if (rule.loaders != null && !rule.loaders.matches(loader)) {
                         continue;
@@ -237,9 +307,14 @@ final class AdviceTransformer implements ClassFileTransformer {
                         type = TypeDescription.ForLoadedType.of(c);
                     }
                     if (rule.types.matches(type)) {
-                        loaded.add(c);
-                        break;
+                        matched = true;
+                        if (rule.slot) {
+                            loadedWithoutSlot.add(c.getName());
+                        }
                     }
+                }
+                if (matched) {
+                    loaded.add(c);
                 }
             } catch (Throwable t) {
                 // a class whose description fails to resolve is left alone
@@ -265,15 +340,18 @@ final class AdviceTransformer implements ClassFileTransformer {
         private final Method isNamed;
         private final Method canRead;
         private final Method redefineModule;
+        private final Method getClassLoader;
         private Map<String, Object> bootPackages; // package -> module of the boot layer, built at first need
 
-        private Modules(Instrumentation inst, Object bridge, Method getModule, Method isNamed, Method canRead, Method redefineModule) {
+        private Modules(Instrumentation inst, Object bridge, Method getModule, Method isNamed, Method canRead, Method redefineModule,
+                        Method getClassLoader) {
             this.inst = inst;
             this.bridge = bridge;
             this.getModule = getModule;
             this.isNamed = isNamed;
             this.canRead = canRead;
             this.redefineModule = redefineModule;
+            this.getClassLoader = getClassLoader;
         }
 
         static Modules create(Instrumentation inst) {
@@ -282,9 +360,10 @@ final class AdviceTransformer implements ClassFileTransformer {
                 Method getModule = Class.class.getMethod("getModule");
                 Object bridge = getModule.invoke(io.sightline.agent.bridge.Bridge.class);
                 return new Modules(inst, bridge, getModule, module.getMethod("isNamed"), module.getMethod("canRead", module),
-                        Instrumentation.class.getMethod("redefineModule", module, Set.class, Map.class, Map.class, Set.class, Map.class));
+                        Instrumentation.class.getMethod("redefineModule", module, Set.class, Map.class, Map.class, Set.class, Map.class),
+                        module.getMethod("getClassLoader"));
             } catch (Exception java8) {
-                return new Modules(inst, null, null, null, null, null);
+                return new Modules(inst, null, null, null, null, null, null);
             }
         }
 
@@ -306,6 +385,35 @@ final class AdviceTransformer implements ClassFileTransformer {
         }
 
         /**
+         * Whether a class {@code loader} is defining may implement an interface of the bridge: it
+         * will be in an unnamed module (which reads the bridge's), or in a named module of the boot
+         * layer, given a read edge here if it has none (else the JVM would refuse to define it).
+         * A module layer's own loader may put it in a named module we can't find: no.
+         */
+        synchronized boolean mayImplementBridgeTypes(String className, ClassLoader loader) {
+            if (bridge == null) {
+                return true;
+            }
+            try {
+                if (loader != null && "jdk.internal.loader.Loader".equals(loader.getClass().getName())) {
+                    return false;
+                }
+                Object module = packageModule(className);
+                if (module == null || getClassLoader.invoke(module) != loader) {
+                    return true; // not in the boot layer: the loader's unnamed module
+                }
+                if (!(Boolean) isNamed.invoke(module) || (Boolean) canRead.invoke(module, bridge)) {
+                    return true;
+                }
+                redefineModule.invoke(inst, module, Collections.singleton(bridge), Collections.emptyMap(),
+                        Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+                return (Boolean) canRead.invoke(module, bridge);
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        /**
          * The boot layer's module holding the class's package, for the JDK's own loaders (the
          * classes we instrument in named modules are the JDK's); null for other loaders.
          */
@@ -313,6 +421,11 @@ final class AdviceTransformer implements ClassFileTransformer {
             if (loader != null && loader != ClassLoader.getSystemClassLoader().getParent()) {
                 return null;
             }
+            return packageModule(className);
+        }
+
+        /** The module of the boot layer holding the class's package, or null. */
+        private Object packageModule(String className) throws Exception {
             if (bootPackages == null) {
                 Map<String, Object> map = new HashMap<String, Object>();
                 Class<?> layerClass = Class.forName("java.lang.ModuleLayer");

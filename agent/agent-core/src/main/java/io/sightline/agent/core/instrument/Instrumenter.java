@@ -108,6 +108,12 @@ public final class Instrumenter {
                 rule.advice.add(adviceClassName);
                 return this;
             }
+
+            @Override
+            public AdviceTarget slot() {
+                rule.slot = true;
+                return this;
+            }
         });
         return rule;
     }

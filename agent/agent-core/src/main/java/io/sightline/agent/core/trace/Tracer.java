@@ -24,6 +24,7 @@ import io.sightline.agent.core.jdbc.SqlNormalizer;
 import io.sightline.agent.core.log.AgentLog;
 import io.sightline.agent.core.util.Backlog;
 import io.sightline.agent.core.util.JoinedNames;
+import io.sightline.agent.core.util.SlotMap;
 import io.sightline.agent.core.util.WeakIdentityMap;
 import io.sightline.protocol.Protocol;
 import io.sightline.protocol.ServiceTypes;
@@ -64,8 +65,9 @@ public final class Tracer extends BridgeHandler {
     };
 
     private final WeakIdentityMap<Object, ClientCall> clientCalls = new WeakIdentityMap<Object, ClientCall>(100_000);
-    private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<Object, StatementState>(500_000);
-    private final WeakIdentityMap<Object, JdbcUrls.DbInfo> connections = new WeakIdentityMap<Object, JdbcUrls.DbInfo>(100_000);
+    /** Statements and connections of drivers defined after the agent started carry their state in their slot. */
+    private final SlotMap<StatementState> statements = new SlotMap<StatementState>(StatementState.class, 500_000);
+    private final SlotMap<JdbcUrls.DbInfo> connections = new SlotMap<JdbcUrls.DbInfo>(JdbcUrls.DbInfo.class, 100_000);
     private final WeakIdentityMap<Object, Captured> tasks = new WeakIdentityMap<Object, Captured>(100_000);
     /** Normalised SQL by original text, one map per quoting dialect (no key built per call). */
     private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
@@ -557,9 +559,10 @@ public final class Tracer extends BridgeHandler {
     }
 
     /**
-     * A closed statement is never executed again: its state leaves the weak map now rather than
-     * at the collection after the statement dies, when it would be copied once more (a
-     * statement pooled by its driver is prepared again, and gets a new state, before its next use).
+     * A closed statement is never executed again: its state goes now (from the weak map, rather
+     * than at the collection after the statement dies, when it would be copied once more; from
+     * the slot, so that a statement pooled by its driver does not keep it). A statement pooled
+     * by its driver is prepared again, and gets a new state, before its next use.
      */
     @Override
     public void jdbcClosed(Object statement) {

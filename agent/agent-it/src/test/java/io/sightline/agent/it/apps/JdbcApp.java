@@ -28,7 +28,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * created at start and dropped at exit (on MariaDB/MySQL also procedure it_abs_<pid>). Prints
  * "READY <port> <table> <callable SQL>". /jdbc runs, in order: a Statement update, a prepared
  * query with binds, a prepared batch of 2 rows, a Statement batch of 3, a callable statement
- * (abs(-5)) and a Statement delete.
+ * (abs(-5)) and a Statement delete, then prints "SLOTS" and how many slots the agent gave the
+ * driver's connection, statement, prepared and callable statement (classes of their hierarchies).
  */
 public final class JdbcApp {
     private JdbcApp() {
@@ -124,6 +125,13 @@ public final class JdbcApp {
                     try (Statement s = c.createStatement()) {
                         s.execute("delete from " + table + " where id >= 100");
                     }
+                    try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement("select 1");
+                         java.sql.CallableStatement cs = c.prepareCall(callSql)) {
+                        // the driver's own objects behind a pool's proxies
+                        System.out.println("SLOTS " + slots(c.unwrap(Connection.class)) + " " + slots(s.unwrap(Statement.class))
+                                + " " + slots(ps.unwrap(PreparedStatement.class)) + " " + slots(cs.unwrap(java.sql.CallableStatement.class)));
+                        System.out.flush();
+                    }
                 } catch (SQLException e) {
                     throw new IOException(e);
                 }
@@ -135,6 +143,19 @@ public final class JdbcApp {
         System.out.println("READY " + connector.getLocalPort() + " " + table + " " + callSql);
         System.out.flush();
         tomcat.getServer().await();
+    }
+
+    /** How many classes of the object's hierarchy got the agent's slot (its bridge interface): one expected. */
+    private static int slots(Object o) {
+        int n = 0;
+        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals("io.sightline.agent.bridge.Slotted")) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static Connection open(DataSource ds, String url, String user, String password) throws SQLException {
