@@ -50,8 +50,21 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
     final Histogram requests = new Histogram();
     final Histogram tasks = new Histogram();
 
+    /** Nanoseconds: System.nanoTime, or a test's clock. */
+    private final java.util.function.LongSupplier clock;
+
     public SelfTimingHandler(BridgeHandler delegate) {
+        this(delegate, new java.util.function.LongSupplier() {
+            @Override
+            public long getAsLong() {
+                return System.nanoTime();
+            }
+        });
+    }
+
+    SelfTimingHandler(BridgeHandler delegate, java.util.function.LongSupplier clock) {
         this.delegate = delegate;
+        this.clock = clock;
     }
 
     /**
@@ -65,13 +78,13 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     private void add(long t0) {
         long[] s = spent.get();
-        s[0] += System.nanoTime() - t0;
+        s[0] += clock.getAsLong() - t0;
     }
 
     /** Starts timing {@code key} on this thread with {@code sinceNanos} already spent. */
     private void begin(Object key, long t0) {
         long[] s = spent.get();
-        s[0] = System.nanoTime() - t0;
+        s[0] = clock.getAsLong() - t0;
         s[1] = 1;
         timed.get()[0] = key;
     }
@@ -80,7 +93,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
     private void end(Object key, long t0, Histogram into) {
         Object[] k = timed.get();
         long[] s = spent.get();
-        s[0] += System.nanoTime() - t0;
+        s[0] += clock.getAsLong() - t0;
         if (k[0] == key && s[1] == 1) {
             into.record(s[0]);
             k[0] = null;
@@ -92,7 +105,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme, String clientIp,
                               String traceparent, String parent, String parentApplication, String parentServiceType,
                               String parentSpan) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         Object scope = delegate.serverEnter(serviceType, method, uri, host, scheme, clientIp, traceparent, parent,
                 parentApplication, parentServiceType, parentSpan);
         if (scope != null) {
@@ -105,7 +118,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public String cachedText(byte[] bytes, int start, int end, java.nio.charset.Charset charset) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.cachedText(bytes, start, end, charset);
         } finally {
@@ -115,7 +128,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public String clientIpHeader() {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.clientIpHeader();
         } finally {
@@ -125,21 +138,21 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public void serverDetach(Object scope) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.serverDetach(scope);
         end(scope, t0, requests); // the thread's part of an async request
     }
 
     @Override
     public void serverExit(Object scope, int status, Throwable thrown, String uriTemplate) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.serverExit(scope, status, thrown, uriTemplate);
         end(scope, t0, requests);
     }
 
     @Override
     public Object httpClientEnter(Object request, String library, String method, String url, boolean alreadySent) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.httpClientEnter(request, library, method, url, alreadySent);
         } finally {
@@ -149,7 +162,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public Object httpClientEnter(Object request, String library, String method, java.net.URL url, boolean alreadySent) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.httpClientEnter(request, library, method, url, alreadySent);
         } finally {
@@ -159,7 +172,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public String[] outgoingHeaders(Object scope) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.outgoingHeaders(scope);
         } finally {
@@ -169,14 +182,14 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.httpClientExit(scope, status, thrown, completes);
         add(t0);
     }
 
     @Override
     public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.printHeadLines(lock, keys, values, count, out);
         } finally {
@@ -186,28 +199,28 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public void restoreHeadLines(Object lock, String[] keys, int taken) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.restoreHeadLines(lock, keys, taken);
         add(t0);
     }
 
     @Override
     public void httpClientBind(Object scope, Object key) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.httpClientBind(scope, key);
         add(t0);
     }
 
     @Override
     public void httpClientEnd(Object key, int status, Throwable thrown) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.httpClientEnd(key, status, thrown);
         add(t0);
     }
 
     @Override
     public Object httpClientFuture(Object scope, Object future) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.httpClientFuture(scope, future);
         } finally {
@@ -217,7 +230,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public Object httpClientCallback(Object scope, Object callback, Class<?> callbackType) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.httpClientCallback(scope, callback, callbackType);
         } finally {
@@ -227,42 +240,42 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public void jdbcClosed(Object statement) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.jdbcClosed(statement);
         add(t0);
     }
 
     @Override
     public void jdbcPrepared(Object statement, String sql) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.jdbcPrepared(statement, sql);
         add(t0);
     }
 
     @Override
     public void jdbcBind(Object statement, int index, Object value) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.jdbcBind(statement, index, value);
         add(t0);
     }
 
     @Override
     public void jdbcClearParameters(Object statement) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.jdbcClearParameters(statement);
         add(t0);
     }
 
     @Override
     public void jdbcAddBatch(Object statement, String sql) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.jdbcAddBatch(statement, sql);
         add(t0);
     }
 
     @Override
     public Object jdbcPrepareEnter() {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.jdbcPrepareEnter();
         } finally {
@@ -272,7 +285,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public Object jdbcEnter(Object statement, String method, String sql) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.jdbcEnter(statement, method, sql);
         } finally {
@@ -282,21 +295,21 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public void jdbcExit(Object scope, Throwable thrown) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.jdbcExit(scope, thrown);
         add(t0);
     }
 
     @Override
     public void contextCapture(Object task) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.contextCapture(task);
         add(t0);
     }
 
     @Override
     public Object contextAttach(Object task) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         Object token = delegate.contextAttach(task);
         if (token != null && spent.get()[1] == 0) {
             begin(token, t0); // a task on a thread not already timing a request of its own
@@ -308,7 +321,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public void contextClose(Object token) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         delegate.contextClose(token);
         end(token, t0, tasks);
     }
@@ -325,7 +338,7 @@ public final class SelfTimingHandler extends BridgeHandler implements SelfTiming
 
     @Override
     public boolean shouldCarryContext(Runnable task) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         try {
             return delegate.shouldCarryContext(task);
         } finally {
