@@ -62,6 +62,7 @@ public final class HttpUrlConnectionPlugin implements InstrumentationPlugin {
                         "io.sightline.agent.plugins.httpurlconnection.ConnectAdvice");
                 target.advice(named("getInputStream").and(noArgs),
                         "io.sightline.agent.plugins.httpurlconnection.ResponseAdvice");
+                target.slot(); // the tracer keeps the connection's call there until it has its outcome
             }
         }, new TypeInstrumentation() {
             // the head's lines through the trace headers are written as bytes (see PrintHeadAdvice)

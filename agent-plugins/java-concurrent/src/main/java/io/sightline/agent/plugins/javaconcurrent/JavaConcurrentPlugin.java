@@ -161,6 +161,8 @@ public final class JavaConcurrentPlugin implements InstrumentationPlugin {
             public void transform(AdviceTarget target) {
                 target.advice(isConstructor(), "io.sightline.agent.plugins.javaconcurrent.CaptureAdvice");
                 target.advice(run, "io.sightline.agent.plugins.javaconcurrent.RunAdvice");
+                target.slot(); // the tracer keeps what the task carries there, from creation to run
+
             }
         };
     }

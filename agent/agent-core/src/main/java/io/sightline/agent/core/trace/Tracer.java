@@ -25,7 +25,6 @@ import io.sightline.agent.core.log.AgentLog;
 import io.sightline.agent.core.util.Backlog;
 import io.sightline.agent.core.util.JoinedNames;
 import io.sightline.agent.core.util.SlotMap;
-import io.sightline.agent.core.util.WeakIdentityMap;
 import io.sightline.protocol.Protocol;
 import io.sightline.protocol.ServiceTypes;
 import io.sightline.protocol.TraceIds;
@@ -64,11 +63,13 @@ public final class Tracer extends BridgeHandler {
         }
     };
 
-    private final WeakIdentityMap<Object, ClientCall> clientCalls = new WeakIdentityMap<Object, ClientCall>(100_000);
+    /** Calls by request object: HttpURLConnection keeps its call in its slot. */
+    private final SlotMap<ClientCall> clientCalls = new SlotMap<ClientCall>(ClientCall.class, 100_000);
     /** Statements and connections of drivers defined after the agent started carry their state in their slot. */
     private final SlotMap<StatementState> statements = new SlotMap<StatementState>(StatementState.class, 500_000);
     private final SlotMap<JdbcUrls.DbInfo> connections = new SlotMap<JdbcUrls.DbInfo>(JdbcUrls.DbInfo.class, 100_000);
-    private final WeakIdentityMap<Object, Captured> tasks = new WeakIdentityMap<Object, Captured>(100_000);
+    /** What a task carries, by task: FutureTask and CompletableFuture's tasks keep it in their slot. */
+    private final SlotMap<Captured> tasks = new SlotMap<Captured>(Captured.class, 100_000);
     /** Normalised SQL by original text, one map per quoting dialect (no key built per call). */
     private final ConcurrentHashMap<String, String> sqlCache = new ConcurrentHashMap<String, String>();
     private final ConcurrentHashMap<String, String> mysqlSqlCache = new ConcurrentHashMap<String, String>();
