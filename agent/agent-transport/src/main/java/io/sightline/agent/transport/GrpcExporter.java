@@ -82,7 +82,9 @@ public final class GrpcExporter implements Exporter {
      * hundred microseconds) does not take a core away from the application for long; enough that
      * waking up (about 20 us of kernel time per wake-up on a VM, whatever the call used to sleep)
      * is spread over many spans. With a fixed 20 ms tick, 1,000 requests a second paid a wake-up
-     * per 20 spans, about 1 us per span, the biggest item of this thread's profile.
+     * per 20 spans, about 1 us per span, the biggest item of this thread's profile. A small
+     * backlog ({@code sightline.backlog.size} from 100) lowers it to a quarter of its capacity, so
+     * that a longer tick never fills the backlog where the 20 ms tick did not.
      */
     static final int TICK_SPANS = 256;
     /**
@@ -129,6 +131,8 @@ public final class GrpcExporter implements Exporter {
     private CommandStream commands;
     private long lastCommandOpen;
     private int batchSize;
+    /** {@link #TICK_SPANS}, or a quarter of a small backlog. */
+    private int tickSpans;
     /**
      * Read once: the loop runs every {@link #ENCODE_MILLIS} while busy, and each read of a
      * setting looks through system properties, environment and file (5% of this thread's CPU).
@@ -148,6 +152,7 @@ public final class GrpcExporter implements Exporter {
         this.context = ctx;
         this.addresses = ctx.config.collectors();
         this.batchSize = ctx.config.batchSize();
+        this.tickSpans = tickSpans(ctx.spans.capacity());
         this.pingIntervalMillis = ctx.config.pingIntervalMillis();
         AgentIdentity id = ctx.identity;
         this.agentRef = AgentRef.newBuilder().setAgentId(id.agentId).setApplicationName(id.applicationName)
@@ -241,7 +246,7 @@ public final class GrpcExporter implements Exporter {
         if (!worked) {
             // spans coming in: a tick sized to their rate; none: a slower one; either no later
             // than the oldest queued span is due
-            long wait = taken > 0 ? busyTickMillis(taken, sinceLast) : IDLE_MILLIS;
+            long wait = taken > 0 ? busyTickMillis(taken, sinceLast, tickSpans) : IDLE_MILLIS;
             if (queue.size() > 0) {
                 long due = LINGER_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queue.oldestQueuedAt());
                 wait = Math.max(1, Math.min(wait, due));
@@ -254,12 +259,17 @@ public final class GrpcExporter implements Exporter {
 
     /**
      * The wait after a step that took {@code taken} spans, {@code sinceLastNanos} after the one
-     * before: the time about {@link #TICK_SPANS} more take at that rate, within
+     * before: the time about {@code tickSpans} more take at that rate, within
      * [{@link #ENCODE_MILLIS}, {@link #IDLE_MILLIS}].
      */
-    static long busyTickMillis(int taken, long sinceLastNanos) {
-        long millis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, sinceLastNanos)) * TICK_SPANS / Math.max(1, taken);
+    static long busyTickMillis(int taken, long sinceLastNanos, int tickSpans) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, sinceLastNanos)) * tickSpans / Math.max(1, taken);
         return Math.max(ENCODE_MILLIS, Math.min(IDLE_MILLIS, millis));
+    }
+
+    /** The spans a busy tick aims at for a backlog of {@code capacity}. */
+    static int tickSpans(int capacity) {
+        return Math.max(1, Math.min(TICK_SPANS, capacity / 4));
     }
 
     /**

@@ -101,15 +101,30 @@ class SenderPacingTest {
     @Test
     void theBusyTickLastsAboutTickSpansWithinItsBounds() {
         long ms = 1_000_000L;
+        int spans = GrpcExporter.tickSpans(10_000);
+        assertThat(spans).isEqualTo(GrpcExporter.TICK_SPANS);
         // 1,000 spans a second: 20 in 20 ms, 256 would take 256 ms: the idle tick caps it
-        assertThat(GrpcExporter.busyTickMillis(20, 20 * ms)).isEqualTo(GrpcExporter.IDLE_MILLIS);
+        assertThat(GrpcExporter.busyTickMillis(20, 20 * ms, spans)).isEqualTo(GrpcExporter.IDLE_MILLIS);
         // 5,000 a second: 256 take 51 ms
-        assertThat(GrpcExporter.busyTickMillis(100, 20 * ms)).isEqualTo(51);
+        assertThat(GrpcExporter.busyTickMillis(100, 20 * ms, spans)).isEqualTo(51);
         // 50,000 a second: never shorter than ENCODE_MILLIS
-        assertThat(GrpcExporter.busyTickMillis(1000, 20 * ms)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
+        assertThat(GrpcExporter.busyTickMillis(1000, 20 * ms, spans)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
         // after an idle spell, a burst: its rate, not the idle time, sets the tick
-        assertThat(GrpcExporter.busyTickMillis(5000, 100 * ms)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
-        assertThat(GrpcExporter.busyTickMillis(1, Long.MAX_VALUE / 2)).isEqualTo(GrpcExporter.IDLE_MILLIS);
+        assertThat(GrpcExporter.busyTickMillis(5000, 100 * ms, spans)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
+        assertThat(GrpcExporter.busyTickMillis(1, Long.MAX_VALUE / 2, spans)).isEqualTo(GrpcExporter.IDLE_MILLIS);
+    }
+
+    @Test
+    void aSmallBacklogKeepsTheTickWhereItCannotFill() {
+        long ms = 1_000_000L;
+        // the smallest backlog allowed (100): a tick aims at 25 spans
+        int spans = GrpcExporter.tickSpans(100);
+        assertThat(spans).isEqualTo(25);
+        // 1,000 a second: 25 ms, about 25 spans waiting, not the 100 that would fill it
+        assertThat(GrpcExporter.busyTickMillis(20, 20 * ms, spans)).isEqualTo(25);
+        // faster: the 20 ms tick, as before
+        assertThat(GrpcExporter.busyTickMillis(100, 20 * ms, spans)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
+        assertThat(GrpcExporter.tickSpans(1)).isEqualTo(1);
     }
 
     @Test
