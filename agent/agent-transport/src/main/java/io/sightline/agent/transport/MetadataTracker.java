@@ -46,6 +46,17 @@ final class MetadataTracker {
         }
     }
 
+    /**
+     * In front of the maps: the Text last found for a String object, by the string's hash,
+     * compared by identity. Events carry the very same API and SQL String objects span after
+     * span (the tracer keeps them in caches), so nearly every lookup ends here, a few loads
+     * instead of a map lookup. A miss (another object of equal text, or a slot taken by another
+     * text) falls through to the maps. A slot may keep a Text the map has since forgotten: its id
+     * is still right, and its acknowledged flag is at worst stale in the safe direction (false
+     * when a newer Text object got acknowledged), which costs one more sending of the text.
+     */
+    static final int RECENT_SLOTS = 1024;
+    private final Text[] recent = new Text[RECENT_SLOTS];
     private final Map<Long, Boolean> acknowledged;
     private final Map<String, Text> api = cache();
     private final Map<String, Text> sql = cache();
@@ -70,14 +81,24 @@ final class MetadataTracker {
 
     /** The text with its id and whether the collector has it. */
     Text textOf(MetadataEntry.Kind kind, String text) {
+        int h = text.hashCode(); // kept in the String after its first use
+        int slot = (h ^ (h >>> 16) ^ kind.getNumber()) & (RECENT_SLOTS - 1);
+        Text t = recent[slot];
+        if (t != null && t.value == text && t.kind == kind) {
+            return t;
+        }
         Map<String, Text> cache = kind == MetadataEntry.Kind.SQL ? sql : kind == MetadataEntry.Kind.API ? api : null;
-        Text t = cache == null ? null : cache.get(text);
+        t = cache == null ? null : cache.get(text);
         if (t == null) {
             long id = MetadataIds.of(kind.getNumber(), text);
             t = new Text(kind, text, id, acknowledged.containsKey(id));
-            if (cache != null && text.length() <= CACHED_TEXT_LENGTH) {
-                cache.put(text, t);
+            if (cache == null || text.length() > CACHED_TEXT_LENGTH) {
+                return t;
             }
+            cache.put(text, t);
+        }
+        if (t.value == text) {
+            recent[slot] = t;
         }
         return t;
     }

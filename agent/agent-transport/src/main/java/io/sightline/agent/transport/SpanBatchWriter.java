@@ -71,14 +71,17 @@ final class SpanBatchWriter {
     /**
      * Encodes one finished span at the end of {@code into}; returns the bytes it takes there, or,
      * when it would take more than {@code maxBytes}, minus that size, leaving the queue as it was.
+     * The span was taken out of the backlog by this thread, or finished on it (see
+     * {@link SpanRecord#orderedEventsAfterHandOff()}).
      */
     int encode(AgentRef agent, SpanRecord s, SpanQueue into, long now, int maxBytes) {
         useAgent(agent);
         sizeCount = 0;
         idCount = 0;
         needs.clear();
-        List<EventRecord> list = s.orderedEvents();
-        int n = spanSize(s, list, agentFields);
+        List<EventRecord> list = s.orderedEventsAfterHandOff();
+        int dropped = s.droppedEventsAfterHandOff();
+        int n = spanSize(s, list, dropped, agentFields);
         int total = nested(2, n);
         if (total > maxBytes) {
             return -total;
@@ -97,7 +100,7 @@ final class SpanBatchWriter {
                 writeEvent(out, list.get(i), ids[idAt], ids[idAt + 1]);
                 idAt += 2;
             }
-            writeSpanTail(out, s);
+            writeSpanTail(out, s, dropped);
             out.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new IllegalStateException("span size miscounted", e);
@@ -251,7 +254,7 @@ final class SpanBatchWriter {
 
     // ------------------------------------------------------------------ sizes
 
-    private int spanSize(SpanRecord s, List<EventRecord> list, int agentFields) {
+    private int spanSize(SpanRecord s, List<EventRecord> list, int droppedEvents, int agentFields) {
         int at = push(0);
         int n = CodedOutputStream.computeByteArraySize(1, s.traceId)
                 + fixed64Size(2, s.spanId)
@@ -273,7 +276,7 @@ final class SpanBatchWriter {
         for (int i = 0, size = list.size(); i < size; i++) {
             n += nested(20, eventSize(list.get(i)));
         }
-        n += int32Size(21, s.droppedEvents())
+        n += int32Size(21, droppedEvents)
                 + stringSize(22, s.threadName)
                 + int32Size(23, s.startMicros);
         sizes[at] = n;
@@ -358,8 +361,8 @@ final class SpanBatchWriter {
         string(out, 19, s.parentServiceType);
     }
 
-    private void writeSpanTail(CodedOutputStream out, SpanRecord s) throws IOException {
-        int32(out, 21, s.droppedEvents());
+    private void writeSpanTail(CodedOutputStream out, SpanRecord s, int droppedEvents) throws IOException {
+        int32(out, 21, droppedEvents);
         string(out, 22, s.threadName);
         int32(out, 23, s.startMicros);
     }

@@ -68,6 +68,66 @@ class SenderPacingTest {
     }
 
     @Test
+    void aSteadyStreamWakesTheSenderAboutOncePerTickOfSpans() throws Exception {
+        Spans spans = new Spans();
+        Server server = TestCollector.start(spans);
+        Backlog<SpanRecord> backlog = new Backlog<SpanRecord>(10_000);
+        GrpcExporter exporter = TestCollector.exporter(server, backlog);
+        try {
+            backlog.offer(TestCollector.span(1, "/first"));
+            TestCollector.await(() -> spans.received == 1);
+            long wakeUpsBefore = exporter.wakeUps;
+            long start = System.nanoTime();
+            int n = 0;
+            while (System.nanoTime() - start < 2_000_000_000L) { // about 1,000 a second for 2 s
+                for (int i = 0; i < 10; i++) {
+                    backlog.offer(TestCollector.span(2 + n, "/s-" + n));
+                    n++;
+                }
+                Thread.sleep(10);
+            }
+            long wakeUps = exporter.wakeUps - wakeUpsBefore;
+            int sent = 1 + n;
+            TestCollector.await(() -> spans.received == sent);
+            // a 20 ms tick would be about 100 wake-ups; ticks of ~TICK_SPANS spans (here the
+            // 100 ms cap) about 20, plus a few shortened by a batch falling due
+            assertThat(wakeUps).isLessThan(50);
+        } finally {
+            exporter.shutdown(2000);
+            server.shutdownNow();
+        }
+    }
+
+    @Test
+    void theBusyTickLastsAboutTickSpansWithinItsBounds() {
+        long ms = 1_000_000L;
+        int spans = GrpcExporter.tickSpans(10_000);
+        assertThat(spans).isEqualTo(GrpcExporter.TICK_SPANS);
+        // 1,000 spans a second: 20 in 20 ms, 256 would take 256 ms: the idle tick caps it
+        assertThat(GrpcExporter.busyTickMillis(20, 20 * ms, spans)).isEqualTo(GrpcExporter.IDLE_MILLIS);
+        // 5,000 a second: 256 take 51 ms
+        assertThat(GrpcExporter.busyTickMillis(100, 20 * ms, spans)).isEqualTo(51);
+        // 50,000 a second: never shorter than ENCODE_MILLIS
+        assertThat(GrpcExporter.busyTickMillis(1000, 20 * ms, spans)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
+        // after an idle spell, a burst: its rate, not the idle time, sets the tick
+        assertThat(GrpcExporter.busyTickMillis(5000, 100 * ms, spans)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
+        assertThat(GrpcExporter.busyTickMillis(1, Long.MAX_VALUE / 2, spans)).isEqualTo(GrpcExporter.IDLE_MILLIS);
+    }
+
+    @Test
+    void aSmallBacklogKeepsTheTickWhereItCannotFill() {
+        long ms = 1_000_000L;
+        // the smallest backlog allowed (100): a tick aims at 25 spans
+        int spans = GrpcExporter.tickSpans(100);
+        assertThat(spans).isEqualTo(25);
+        // 1,000 a second: 25 ms, about 25 spans waiting, not the 100 that would fill it
+        assertThat(GrpcExporter.busyTickMillis(20, 20 * ms, spans)).isEqualTo(25);
+        // faster: the 20 ms tick, as before
+        assertThat(GrpcExporter.busyTickMillis(100, 20 * ms, spans)).isEqualTo(GrpcExporter.ENCODE_MILLIS);
+        assertThat(GrpcExporter.tickSpans(1)).isEqualTo(1);
+    }
+
+    @Test
     void aBurstOverTheSendThresholdDoesNotWaitForTheLingerTime() throws Exception {
         Spans spans = new Spans();
         Server server = TestCollector.start(spans);

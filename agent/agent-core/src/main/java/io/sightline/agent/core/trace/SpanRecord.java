@@ -249,6 +249,36 @@ public final class SpanRecord {
         return droppedEvents;
     }
 
+    /**
+     * {@link #orderedEvents()} for the thread that took this span out of the backlog, without
+     * entering this span's monitor (last held by the request thread, on another core: entering it
+     * is a locked write to that cache line).
+     *
+     * <p>Why no lock is needed there: the thread that finishes the span enters this monitor in
+     * {@link #finish}, then offers the span to the backlog, and the taker gets it under the
+     * backlog's lock. So everything done before {@code finish} on that thread, and, through this
+     * monitor, everything other threads did before they last released it (events begun, ended or
+     * counted as dropped, and the event fields they set before {@code endEvent}), happens-before
+     * the taker's reads. After {@code finish} the synchronized methods return before writing
+     * anything, so no later write exists to race with, and only the taker orders the events. A
+     * write another thread makes outside this monitor and does not follow with a release of it
+     * (an ASYNC row's fields, set just after {@code beginEvent}, when {@code finish} ends the row)
+     * was ordered before the taker's read only when that thread happened to enter the monitor
+     * again first; the lock here never guaranteed it. For a span handed over that way, read by the
+     * one thread that took it; anyone else uses the synchronized methods.
+     */
+    public List<EventRecord> orderedEventsAfterHandOff() {
+        if (finished && !ordered) {
+            orderEvents();
+        }
+        return events;
+    }
+
+    /** {@link #droppedEvents()} under the same conditions as {@link #orderedEventsAfterHandOff()}. */
+    public int droppedEventsAfterHandOff() {
+        return droppedEvents;
+    }
+
     /** This span's sightline-parent header value, built once (every outgoing call sends it). */
     String parentHeader(ParentHeader format) {
         String h = parentHeader;

@@ -13,6 +13,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.sightline.agent.core.util.Backlog;
 import io.sightline.protocol.ServiceTypes;
 
 /** The call-tree order of a finished span's events, against a plain reference (map of child lists, sorted). */
@@ -47,6 +48,38 @@ class SpanRecordOrderTest {
             assertEquals(depths[i], events.get(i).depth);
         }
         assertEquals(events, s.events());
+    }
+
+    @Test
+    void theSenderReadsASpanHandedOverThroughTheBacklogWithoutItsMonitor() throws Exception {
+        Backlog<SpanRecord> backlog = new Backlog<SpanRecord>(10);
+        Thread request = new Thread(() -> {
+            SpanRecord s = span(0, 2);
+            EventRecord a = s.beginEvent(10, null);
+            EventRecord b = s.beginEvent(5, null);
+            s.beginEvent(20, null); // over the limit: dropped
+            s.endEvent(a, 30);
+            s.endEvent(b, 40);
+            s.finish(50);
+            s.beginEvent(60, null); // after the end: neither kept nor counted
+            backlog.offer(s);
+        });
+        request.start();
+        request.join();
+        List<SpanRecord> taken = new ArrayList<SpanRecord>();
+        backlog.drainTo(taken, 10);
+        SpanRecord s = taken.get(0);
+        List<EventRecord> events = s.orderedEventsAfterHandOff();
+        assertEquals(2, events.size());
+        assertEquals(5, events.get(0).startNanos); // b first: it started first
+        assertEquals(10, events.get(1).startNanos);
+        assertEquals(1, events.get(0).sequence);
+        assertEquals(2, events.get(1).sequence);
+        assertEquals(1, s.droppedEventsAfterHandOff());
+        // ordered once; the same answers as the synchronized readers
+        assertSame(events, s.orderedEventsAfterHandOff());
+        assertEquals(events, s.orderedEvents());
+        assertEquals(s.droppedEvents(), s.droppedEventsAfterHandOff());
     }
 
     @Test
