@@ -597,6 +597,22 @@ class TracerTest {
     }
 
     @Test
+    void aTaskRowsApiIsItsClassNameWhateverClassesCameBefore() {
+        Tracer t = tracer(10, true, 1);
+        Class<?>[] types = {java.util.concurrent.FutureTask.class, Object.class, String.class, Integer.class, Long.class,
+            Short.class, Byte.class, Double.class, Float.class, Character.class, Boolean.class, Thread.class};
+        for (int round = 0; round < 3; round++) {
+            for (Class<?> type : types) {
+                String api = t.asyncApi(type);
+                assertThat(api).isEqualTo("Async " + type.getSimpleName());
+                assertThat(t.asyncApi(type)).isSameAs(api);
+            }
+        }
+        Runnable lambda = () -> { };
+        assertThat(t.asyncApi(lambda.getClass())).isEqualTo("Async Runnable");
+    }
+
+    @Test
     void aTaskThatRecordsGetsAnAsyncRowUnderTheSubmittingRowAndNestedTasksNest() throws Exception {
         Tracer t = tracer(10, true, 1);
         Object scope = enter(t, "/a", null);
