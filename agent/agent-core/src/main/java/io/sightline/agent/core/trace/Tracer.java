@@ -234,12 +234,10 @@ public final class Tracer extends BridgeHandler {
         endSpan(ts, span, status, thrown, uriTemplate);
     }
 
-    /** Ends a span (possibly on another thread than the one that began it, for async requests). */
-    public void endSpan(SpanRecord span, int status, Throwable thrown, String uriTemplate) {
-        endSpan(threads.get(), span, status, thrown, uriTemplate);
-    }
-
-    /** {@code ts}: the state of the thread calling. */
+    /**
+     * Ends a span (possibly on another thread than the one that began it, for async requests);
+     * {@code ts}: the state of the thread calling.
+     */
     private void endSpan(ThreadState ts, SpanRecord span, int status, Throwable thrown, String uriTemplate) {
         span.status = status;
         span.uriTemplate = emptyToNull(uriTemplate);
