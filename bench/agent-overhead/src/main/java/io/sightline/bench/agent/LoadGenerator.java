@@ -95,31 +95,18 @@ public final class LoadGenerator {
             for (int k = 0; k < targets.size(); k++) {
                 // ABBA over the slices, as the rounds are over JVM starts
                 Target t = targets.get(slice % 2 == 0 ? k : targets.size() - 1 - k);
-                get(t.base + "/stats?service=take"); // starts the application's service-time count afresh
-                get(t.base + "/stats?self=take"); // and the agent's own time, when it is timed
-                long[] before = stats(t.base, false);
-                long benchBefore = Long.parseLong(get(benchCpu).trim());
                 long[] latencies = new long[measured];
-                long start = System.nanoTime();
-                load(t.base, clients, latencies);
-                long nanos = System.nanoTime() - start;
-                long benchAfter = Long.parseLong(get(benchCpu).trim());
-                long[] after = stats(t.base, false);
-                System.out.printf("SERVICE %s saturated %d %s%n", t.label, slice + 1, get(t.base + "/stats?service=take").trim());
-                String self = get(t.base + "/stats?self=take").trim();
-                if (!self.equals("off")) {
-                    System.out.printf("SELF %s %d %s%n", t.label, slice + 1, self);
+                Slice s = saturatedSlice(t, clients, latencies, benchCpu);
+                System.out.printf("SERVICE %s saturated %d %s%n", t.label, slice + 1, s.service);
+                if (!s.self.equals("off")) {
+                    System.out.printf("SELF %s %d %s%n", t.label, slice + 1, s.self);
                 }
-                long[] spent = new long[after.length + 1];
-                for (int i = 0; i < after.length; i++) {
-                    spent[i] = after[i] - before[i];
-                }
-                spent[after.length] = benchAfter - benchBefore;
+                long[] spent = s.spent;
                 t.spent = t.spent == null ? spent : add(t.spent, spent);
-                t.nanos += nanos;
+                t.nanos += s.nanos;
                 t.latencies.add(latencies);
                 Arrays.sort(latencies);
-                System.out.printf("SLICE %s %d %.1f %d %d %d %d %d%n", t.label, slice + 1, measured / (nanos / 1e9),
+                System.out.printf("SLICE %s %d %.1f %d %d %d %d %d%n", t.label, slice + 1, measured / (s.nanos / 1e9),
                         latencies[measured / 2] / 1000, latencies[measured * 99 / 100] / 1000, spent[3], spent[5], spent[6]);
                 System.out.flush();
             }
@@ -164,6 +151,42 @@ public final class LoadGenerator {
         System.out.flush();
     }
 
+    /** What one saturated slice cost the application, and its control answers. */
+    private static final class Slice {
+        /** The /stats figures after minus before, then the bench JVM's CPU (ns) over the slice. */
+        long[] spent;
+        long nanos;
+        String service;
+        String self;
+    }
+
+    /**
+     * One saturated slice, {@code latencies.length} requests, with the control requests around it
+     * that every measured slice makes: the service-time and self-time counts taken afresh, the
+     * stats and the bench JVM's CPU before and after. Settle chunks run exactly this too, so the
+     * measured slices are never the first to see a request of these shapes.
+     */
+    private static Slice saturatedSlice(Target t, int clients, long[] latencies, String benchCpu) throws Exception {
+        get(t.base + "/stats?service=take"); // starts the application's service-time count afresh
+        get(t.base + "/stats?self=take"); // and the agent's own time, when it is timed
+        long[] before = stats(t.base, false);
+        long benchBefore = Long.parseLong(get(benchCpu).trim());
+        long start = System.nanoTime();
+        load(t.base, clients, latencies);
+        Slice s = new Slice();
+        s.nanos = System.nanoTime() - start;
+        long benchAfter = Long.parseLong(get(benchCpu).trim());
+        long[] after = stats(t.base, false);
+        s.service = get(t.base + "/stats?service=take").trim();
+        s.self = get(t.base + "/stats?self=take").trim();
+        s.spent = new long[after.length + 1];
+        for (int i = 0; i < after.length; i++) {
+            s.spent[i] = after[i] - before[i];
+        }
+        s.spent[after.length] = benchAfter - benchBefore;
+        return s;
+    }
+
     /** JIT time per request (us) under which a settle chunk counts as quiet (bench.settleJit). */
     static final double SETTLE_JIT_US = Double.parseDouble(System.getProperty("bench.settleJit", "2"));
 
@@ -173,9 +196,10 @@ public final class LoadGenerator {
      * time is at most {@link #SETTLE_JIT_US} per request; an application is settled after two
      * quiet chunks in a row. Prints {@code SETTLE <label> <chunk> <JIT us per request>} per chunk.
      *
-     * <p>Each chunk is a rehearsal of a measured slice: the same control requests around the same
-     * load (service-time take, the stats before and after, the bench JVM's CPU, a profiler
-     * request that does nothing) and, with a rate, a short paced run. Without them the first
+     * <p>Each chunk is a rehearsal of a measured slice: {@link #saturatedSlice} itself, so the same
+     * control requests around the same load (service-time and self-time takes, the stats before
+     * and after, the bench JVM's CPU), after one profiler request that does nothing, and, with a
+     * rate, a short paced run. Without them the first
      * measured slice was the first time the application saw those requests, and on this machine
      * that cost a second of JIT inside it: the new request shapes took uncommon traps in the
      * request path's C2 code (Tomcat's request-line and parameter parsing, the mapper, the wrapper
@@ -191,14 +215,7 @@ public final class LoadGenerator {
         }
         for (int c = 1; c <= maxChunks && !busy.isEmpty(); c++) {
             for (Target t : new ArrayList<>(busy)) {
-                get(t.base + "/stats?service=take");
-                get(t.base + "/stats?self=take");
-                long jit0 = stats(t.base, false)[6];
-                get(benchCpu);
-                load(t.base, clients, new long[chunk]);
-                get(benchCpu);
-                long jitMillis = stats(t.base, false)[6] - jit0;
-                get(t.base + "/stats?service=take");
+                long jitMillis = saturatedSlice(t, clients, new long[chunk], benchCpu).spent[6];
                 if (rate > 0) {
                     paced(t.base, rate, Math.max(100, rate / 2));
                     get(t.base + "/stats?service=take");
