@@ -211,6 +211,14 @@ public final class AgentStarter {
             } else {
                 AgentLog.warn("no exporter in the agent jar: nothing will be sent");
             }
+            synchronized (this) {
+                exporter = e;
+            }
+            if (startNow) {
+                // started by the JVM's exit: no stats interval will come; the JMX beans and the
+                // stats thread would only delay the goodbye
+                return;
+            }
             final JvmStatsSampler sampler = new JvmStatsSampler(transactions, spans, tracer.pools());
             ScheduledExecutorService st = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("sightline-stats"));
             int interval = config.statsIntervalMillis();
@@ -225,7 +233,6 @@ public final class AgentStarter {
                 }
             }, interval, interval, TimeUnit.MILLISECONDS);
             synchronized (this) {
-                exporter = e;
                 statsThread = st;
             }
         }

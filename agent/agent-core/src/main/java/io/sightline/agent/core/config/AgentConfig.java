@@ -362,23 +362,35 @@ public final class AgentConfig {
 
     /** When this JVM started (epoch ms); ProcessHandle on Java 9+, the JMX runtime bean on Java 8. */
     public static long jvmStartTime() {
-        Object handle = currentProcessHandle();
-        if (handle != null) {
-            try {
-                Object info = handle.getClass().getMethod("info").invoke(handle);
-                Object start = info.getClass().getMethod("startInstant").invoke(info);
-                Object instant = start.getClass().getMethod("orElse", Object.class).invoke(start, (Object) null);
-                if (instant != null) {
-                    return (Long) instant.getClass().getMethod("toEpochMilli").invoke(instant);
-                }
-            } catch (Exception e) {
-                // fall back to JMX
-            }
+        long start = processStartMillis();
+        if (start > 0) {
+            return start;
         }
         try {
             return ManagementFactory.getRuntimeMXBean().getStartTime();
         } catch (Throwable t) {
             return System.currentTimeMillis();
+        }
+    }
+
+    /**
+     * The process's start (epoch ms) from {@code ProcessHandle}, read through its public
+     * interfaces (the implementation classes are not accessible: reading through them failed
+     * every time and fell back to JMX, loading and starting the management machinery); -1 when
+     * unknown or on Java 8.
+     */
+    static long processStartMillis() {
+        Object handle = currentProcessHandle();
+        if (handle == null) {
+            return -1;
+        }
+        try {
+            Object info = Class.forName("java.lang.ProcessHandle").getMethod("info").invoke(handle);
+            Object start = Class.forName("java.lang.ProcessHandle$Info").getMethod("startInstant").invoke(info);
+            Object instant = java.util.Optional.class.getMethod("orElse", Object.class).invoke(start, (Object) null);
+            return instant == null ? -1 : (Long) Class.forName("java.time.Instant").getMethod("toEpochMilli").invoke(instant);
+        } catch (Exception e) {
+            return -1;
         }
     }
 

@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.sightline.agent.core.log.AgentLog;
+import io.sightline.agent.core.util.DaemonThreads;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -90,6 +93,15 @@ final class AdviceTransformer implements ClassFileTransformer {
      * installed: they have no slot, so a class extending one defined later gets its own.
      */
     final Set<String> loadedWithoutSlot = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    /**
+     * How long a thread about to weave waits for the retransformation at install to finish (it
+     * loads and initialises ByteBuddy's {@code Advice} and ASM, some 700 classes). Past it the
+     * thread weaves anyway, as it would have without the wait.
+     */
+    static final long RETRANSFORM_WAIT_MILLIS = 3000;
+    /** Open while install's retransformation runs on {@link #retransformer}; null once done. */
+    volatile CountDownLatch retransforming;
+    volatile Thread retransformer;
 
     AdviceTransformer(Instrumentation inst, ClassLoader agentLoader, List<Rule> rules, Instrumenter.AdviceSources sources) {
         this.inst = inst;
@@ -155,6 +167,7 @@ final class AdviceTransformer implements ClassFileTransformer {
         if (hits == null) {
             return null;
         }
+        awaitRetransformation();
         // advice classes come from the agent jar; the library types they name from the target's loader
         ClassFileLocator adviceFiles = new ClassFileLocator.Compound(sources.agentClassFiles, loaderFiles(loader));
         TypePool advicePool = sources.pools.typePool(adviceFiles, loader);
@@ -280,7 +293,55 @@ final class AdviceTransformer implements ClassFileTransformer {
         return loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader);
     }
 
-    /** Registers this transformer and retransforms the classes loaded before it that a rule matches. */
+    /**
+     * Waits (bounded) for install's retransformation, unless this thread is the one running it:
+     * the first weave loads ByteBuddy's advice machinery, and it is cheaper (and free of class
+     * initialisation races inside ByteBuddy) to let that one thread finish than to do it twice
+     * side by side. The retransforming thread only loads classes of the agent's loader and the
+     * JDK's and reads class files; it never loads through an application's loader, so the
+     * application thread waiting here (holding its loader's lock for the class being defined)
+     * cannot be what it waits for. An unforeseen cycle costs at most the bounded wait.
+     */
+    void awaitRetransformation() {
+        CountDownLatch latch = retransforming;
+        if (latch == null || Thread.currentThread() == retransformer) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRANSFORM_WAIT_MILLIS);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    if (latch.await(left, TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // the application's interrupt: kept for it, and go on waiting
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether install's retransformation is over (it ran on another thread). */
+    boolean awaitRetransformation(long millis) throws InterruptedException {
+        CountDownLatch latch = retransforming;
+        return latch == null || latch.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Registers this transformer and retransforms, on a daemon thread, the classes loaded before
+     * it that a rule matches; premain returns meanwhile and the application's main starts on one
+     * core while that thread weaves on the other. Which classes those are, and which of them have
+     * no slot, is decided here first.
+     */
     void install() {
         warmUp();
         inst.addTransformer(this, true);
@@ -320,6 +381,34 @@ final class AdviceTransformer implements ClassFileTransformer {
                 // a class whose description fails to resolve is left alone
             }
         }
+        if (loaded.isEmpty()) {
+            return;
+        }
+        final List<Class<?>> toRetransform = loaded;
+        final CountDownLatch latch = new CountDownLatch(1);
+        Thread t = DaemonThreads.newThread("sightline-retransform", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    retransform(toRetransform);
+                } finally {
+                    retransforming = null;
+                    latch.countDown();
+                }
+            }
+        });
+        retransformer = t;
+        retransforming = latch;
+        try {
+            t.start();
+        } catch (Throwable noThread) {
+            retransforming = null;
+            latch.countDown();
+            retransform(toRetransform);
+        }
+    }
+
+    private void retransform(List<Class<?>> loaded) {
         for (Class<?> c : loaded) {
             try {
                 inst.retransformClasses(c);

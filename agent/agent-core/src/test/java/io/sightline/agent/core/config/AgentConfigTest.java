@@ -109,4 +109,13 @@ class AgentConfigTest {
         Files.writeString(name, " box-1 \n");
         assertThat(AgentConfig.firstLine(name.toFile())).isEqualTo("box-1");
     }
+
+    /** The JVM's start comes from ProcessHandle (no JMX) and agrees with the runtime bean. */
+    @Test
+    void jvmStartTimeFromTheProcessHandle() {
+        long start = AgentConfig.processStartMillis();
+        assertThat(start).isPositive();
+        assertThat(Math.abs(start - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime())).isLessThan(2000);
+        assertThat(AgentConfig.jvmStartTime()).isEqualTo(start);
+    }
 }

@@ -162,11 +162,13 @@ class AdviceTransformerSlotTest {
         AdviceTransformer t = transformer(inst, agent);
         try {
             t.install();
+            Class<?> early = loader.loadClass(P + "Child"); // defined while the retransformation may run: waits for it
+            assertThat(declaresSlot(early)).isTrue();
+            assertThat(t.awaitRetransformation(10000)).isTrue();
             assertThat(base.getMethod("answer").invoke(base.getConstructor().newInstance())).isEqualTo(42);
             assertThat(declaresSlot(base)).isFalse();
 
-            Class<?> child = loader.loadClass(P + "Child");
-            assertThat(declaresSlot(child)).isTrue();
+            Class<?> child = early;
             Object o = child.getConstructor().newInstance();
             ((Slotted) o).sightline$slot("kept");
             assertThat(child.getMethod("answer").invoke(o)).isEqualTo(42);
