@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.agent.bridge.BridgeHandler;
+import io.sightline.agent.bridge.Slotted;
 import io.sightline.agent.core.http.HeadLines;
 import io.sightline.agent.core.http.ResponseStatus;
 import io.sightline.agent.core.http.TextCache;
@@ -59,9 +60,36 @@ public final class Tracer extends BridgeHandler {
     private final ThreadLocal<ThreadState> threads = new ThreadLocal<ThreadState>() {
         @Override
         protected ThreadState initialValue() {
-            return new ThreadState();
+            return new ThreadState(Tracer.this);
         }
     };
+
+    /**
+     * This thread's state: in the thread's own slot when its class has one (Tomcat's request
+     * threads, {@code TaskThread}), else in the thread local. A request thread's thread-local map
+     * is crowded (Tomcat's, the application's and its libraries' entries), so each lookup probed
+     * it, several times per request; the slot is a field read, and the agent's entry no longer
+     * sits in the map the application's own thread locals probe. A slot holding another
+     * tracer's state (only tests make more than one) sends this one to its thread local.
+     */
+    ThreadState state() {
+        Thread t = Thread.currentThread();
+        if (t instanceof Slotted) {
+            Slotted slotted = (Slotted) t;
+            Object v = slotted.sightline$slot();
+            if (v instanceof ThreadState) {
+                ThreadState ts = (ThreadState) v;
+                if (ts.owner == this) {
+                    return ts;
+                }
+            } else if (v == null) {
+                ThreadState ts = new ThreadState(this);
+                slotted.sightline$slot(ts);
+                return ts;
+            }
+        }
+        return threads.get();
+    }
 
     /** Calls by request object: HttpURLConnection keeps its call in its slot. */
     private final SlotMap<ClientCall> clientCalls = new SlotMap<ClientCall>(ClientCall.class, 100_000);
@@ -108,7 +136,7 @@ public final class Tracer extends BridgeHandler {
 
     /** The span in progress on this thread, or null. */
     public SpanRecord currentSpan() {
-        return threads.get().span;
+        return state().span;
     }
 
     // ------------------------------------------------------------------ server entry
@@ -117,7 +145,7 @@ public final class Tracer extends BridgeHandler {
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
                               String clientIp, String traceparent, String sightlineParent, String parentApplication,
                               String parentServiceType, String parentSpan) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.span != null) {
             return null; // already in a transaction on this thread (a nested container entry)
         }
@@ -208,7 +236,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void serverDetach(Object scope) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (scope instanceof SpanRecord && ts.span == scope) {
             ts.span = null;
             ts.reset(null, null);
@@ -226,7 +254,7 @@ public final class Tracer extends BridgeHandler {
         SpanRecord span = (SpanRecord) scope;
         // the thread that began the span has its state at hand there (one thread-local lookup less)
         ThreadState ts = span.isOwnThread() && span.tracerState instanceof ThreadState
-                ? (ThreadState) span.tracerState : threads.get();
+                ? (ThreadState) span.tracerState : state();
         if (ts.span == span) {
             ts.span = null;
             ts.reset(null, null);
@@ -369,7 +397,7 @@ public final class Tracer extends BridgeHandler {
 
     /** {@code url}: its text, or a java.net.URL, which is only read when a new event is recorded. */
     private Object enterClientCall(Object request, String library, String method, Object url, boolean alreadySent) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         if (span == null || request == null || span.isFinished()) {
             return null; // nothing to record on a transaction that is over
@@ -427,7 +455,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.clientDepth > 0) {
             ts.clientDepth--;
         }
@@ -471,7 +499,7 @@ public final class Tracer extends BridgeHandler {
      */
     @Override
     public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         ClientCall call = ts.clientCall;
         String[] headers = call == null ? null : call.headersToPrint();
         if (headers != null) {
@@ -486,7 +514,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void restoreHeadLines(Object lock, String[] keys, int taken) {
-        headLines.restore(threads.get().head, lock, keys, taken);
+        headLines.restore(state().head, lock, keys, taken);
     }
 
     @Override
@@ -577,7 +605,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcBind(Object statement, int index, Object value) {
-        if (!settings.bindValues || index < 1 || index > 10_000 || threads.get().span == null) {
+        if (!settings.bindValues || index < 1 || index > 10_000 || state().span == null) {
             return;
         }
         StatementState st = statements.get(statement);
@@ -620,7 +648,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcAddBatch(Object statement, String sql) {
-        if (threads.get().span == null) {
+        if (state().span == null) {
             return;
         }
         StatementState st = statements.get(statement);
@@ -655,7 +683,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object jdbcPrepareEnter() {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.span == null) {
             return null;
         }
@@ -665,7 +693,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object jdbcEnter(Object statement, String method, String sql) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         if (span == null) {
             return null;
@@ -789,7 +817,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcExit(Object scope, Throwable thrown) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.jdbcDepth > 0) {
             ts.jdbcDepth--;
         }
@@ -831,6 +859,12 @@ public final class Tracer extends BridgeHandler {
         ClientCall clientCall;
         /** HttpURLConnection's request head being printed (its buffer made at the first one). */
         final HeadLines.Work head = new HeadLines.Work();
+        /** The tracer whose state this is. */
+        final Tracer owner;
+
+        ThreadState(Tracer owner) {
+            this.owner = owner;
+        }
 
         void reset(EventRecord parent, AsyncRow async) {
             this.parent = parent;
@@ -927,7 +961,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void contextCapture(Object task) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         // sampled-out transactions travel too, so that calls made by their tasks say so downstream;
         // tasks created while a client library runs a call on this thread are the library's
@@ -943,7 +977,7 @@ public final class Tracer extends BridgeHandler {
         if (c == null || c.span.isFinished()) {
             return null; // a task that starts after its transaction ended belongs to nothing
         }
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord previous = ts.span;
         if (previous == c.span) {
             return null; // run on the capturing thread itself (e.g. caller-runs)
@@ -967,7 +1001,7 @@ public final class Tracer extends BridgeHandler {
         if (span == null || span.isFinished()) {
             return null;
         }
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord previous = ts.span;
         if (previous == span) {
             return null;
@@ -990,14 +1024,14 @@ public final class Tracer extends BridgeHandler {
                 t.attached.span.endEvent(row, System.nanoTime());
             }
         }
-        ThreadState ts = t.thread == Thread.currentThread() ? t.state : threads.get();
+        ThreadState ts = t.thread == Thread.currentThread() ? t.state : state();
         ts.span = t.previous;
         ts.reset(t.previousParent, t.previousAsync);
     }
 
     @Override
     public boolean shouldCarryContext(Runnable task) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         return span != null && !span.isFinished() && ts.clientDepth == 0
                 && !isLibraryInternal(task.getClass().getName());
