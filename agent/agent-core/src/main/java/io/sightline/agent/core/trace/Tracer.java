@@ -303,6 +303,8 @@ public final class Tracer extends BridgeHandler {
         private SpanRecord span;
         private EventRecord event;
         private String[] headers;
+        /** The trace headers as the lines written with the request's head, when {@link #printed}. */
+        private byte[] lines;
         private boolean headersDone;
         private boolean done;
         /**
@@ -322,6 +324,14 @@ public final class Tracer extends BridgeHandler {
             this.printed = printed && headers != null;
         }
 
+        /** A call whose trace headers are written with the request's head, as {@code lines}. */
+        ClientCall(SpanRecord span, EventRecord event, byte[] lines) {
+            this.span = span;
+            this.event = event;
+            this.lines = lines;
+            this.printed = lines != null;
+        }
+
         /** The call's span; null once the call is over. */
         synchronized SpanRecord span() {
             return span;
@@ -336,9 +346,9 @@ public final class Tracer extends BridgeHandler {
             return headers;
         }
 
-        /** The headers to write with a head of the request (each time it is printed) while the call is not over. */
-        synchronized String[] headersToPrint() {
-            return printed && !done ? headers : null;
+        /** The header lines to write with a head of the request (each time it is printed) while the call is not over. */
+        synchronized byte[] linesToPrint() {
+            return printed && !done ? lines : null;
         }
 
         synchronized void headersPrinted() {
@@ -359,6 +369,7 @@ public final class Tracer extends BridgeHandler {
             span = null;
             event = null;
             headers = null;
+            lines = null;
             if (e == null) {
                 return;
             }
@@ -432,17 +443,47 @@ public final class Tracer extends BridgeHandler {
             event.nextSpanId = nextSpanId;
             event.threadName = threadNameIfOther(span);
         }
-        String[] headers = alreadySent ? null : new String[] {
-                Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
-                Protocol.PARENT_HEADER, span.parentHeader(parentHeader)};
-        if (event != null && headers == null) {
+        if (event != null && alreadySent) {
             event.nextSpanId = 0; // nothing went downstream
         }
         // HttpURLConnection: the headers go out as the head is printed (see printHeadLines), when
         // everything written there is plain ASCII; else through setRequestProperty, as for others
-        boolean printed = headers != null && parentHeaderAscii && HTTP_URL_CONNECTION.equals(library)
+        boolean printed = !alreadySent && parentHeaderAscii && parentHeader.isLatin1() && HTTP_URL_CONNECTION.equals(library)
                 && url instanceof java.net.URL && asciiRequestTarget((java.net.URL) url);
-        return new ClientCall(span, event, headers, printed);
+        if (printed) {
+            return new ClientCall(span, event, headerLines(span, nextSpanId));
+        }
+        String[] headers = alreadySent ? null : new String[] {
+                Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
+                Protocol.PARENT_HEADER, span.parentHeader(parentHeader)};
+        return new ClientCall(span, event, headers, false);
+    }
+
+    private static final byte[] TRACEPARENT_PREFIX = (Protocol.TRACEPARENT + ": ").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] PARENT_PREFIX = (Protocol.PARENT_HEADER + ": ").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    /**
+     * The two trace headers as the lines of a request head ({@code "traceparent: ...\r\n"} and
+     * {@code "sightline-parent: ...\r\n"}), the same bytes the JDK would print for them as request
+     * properties, written straight from the ids: no String per header. Only when the application
+     * name and service type are printable ASCII ({@link #parentHeaderAscii}).
+     */
+    private byte[] headerLines(SpanRecord span, long nextSpanId) {
+        byte[] b = new byte[TRACEPARENT_PREFIX.length + TraceParent.LENGTH + 2 + PARENT_PREFIX.length
+                + parentHeader.length() + 2];
+        System.arraycopy(TRACEPARENT_PREFIX, 0, b, 0, TRACEPARENT_PREFIX.length);
+        int at = TRACEPARENT_PREFIX.length;
+        TraceParent.write(b, at, span.traceId, nextSpanId, span.sampled);
+        at += TraceParent.LENGTH;
+        b[at++] = '\r';
+        b[at++] = '\n';
+        System.arraycopy(PARENT_PREFIX, 0, b, at, PARENT_PREFIX.length);
+        at += PARENT_PREFIX.length;
+        parentHeader.write(b, at, span.spanId);
+        at += parentHeader.length();
+        b[at++] = '\r';
+        b[at] = '\n';
+        return b;
     }
 
     @Override
@@ -501,9 +542,9 @@ public final class Tracer extends BridgeHandler {
     public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
         ThreadState ts = state();
         ClientCall call = ts.clientCall;
-        String[] headers = call == null ? null : call.headersToPrint();
-        if (headers != null) {
-            int taken = headLines.inject(ts.head, lock, keys, values, count, out, headers);
+        byte[] lines = call == null ? null : call.linesToPrint();
+        if (lines != null) {
+            int taken = headLines.inject(ts.head, lock, keys, values, count, out, lines);
             if (taken > 0) {
                 call.headersPrinted();
                 return taken;
