@@ -99,6 +99,13 @@ abstract class TomcatScenarios {
     }
 
     @Test
+    void theRequestThreadKeepsTheTracersStateInItsSlot() throws Exception {
+        assertThat(Http.get(base + "/threadslot").body())
+                .isEqualTo("org.apache.tomcat.util.threads.TaskThread slot io.sightline.agent.core.trace.Tracer$ThreadState");
+        collector.awaitSpan("/threadslot", WAIT);
+    }
+
+    @Test
     void continuesAnIncomingTraceparent() throws Exception {
         Http.get(base + "/hello?continued", Map.of(
                 "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",

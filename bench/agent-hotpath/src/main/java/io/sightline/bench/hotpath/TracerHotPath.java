@@ -139,6 +139,40 @@ public class TracerHotPath {
         return scope;
     }
 
+    private final java.net.URL javaUrl = javaUrl();
+    private final java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(1024);
+    private final java.io.PrintStream headOut = new java.io.PrintStream(head, false);
+    private final Object headLock = new Object();
+
+    private static java.net.URL javaUrl() {
+        try {
+            return new java.net.URL(URL);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An HttpURLConnection call as its advice makes it: the java.net.URL, and the trace headers
+     * written with the request's head (printHeadLines, then restore) instead of request properties.
+     */
+    @Benchmark
+    public Object httpUrlConnectionHead(Blackhole bh) {
+        Object scope = enter();
+        Object request = new Object();
+        Object call = tracer.httpClientEnter(request, "HttpURLConnection", "GET", javaUrl, false);
+        bh.consume(tracer.outgoingHeaders(call));
+        String[] keys = {"GET /stock/42?from=web HTTP/1.1", "User-Agent", "Host", "Accept", null};
+        String[] values = {null, "Java/17", "inventory.internal:8081", "*/*", null};
+        head.reset();
+        int taken = tracer.printHeadLines(headLock, keys, values, 4, headOut);
+        tracer.restoreHeadLines(headLock, keys, taken);
+        bh.consume(head.size());
+        tracer.httpClientExit(call, 200, null, true);
+        tracer.serverExit(scope, 200, null, null);
+        return scope;
+    }
+
     /** The bench application's request: two queries with a bind and one outgoing call. */
     @Benchmark
     public Object fullRequest(Blackhole bh) {

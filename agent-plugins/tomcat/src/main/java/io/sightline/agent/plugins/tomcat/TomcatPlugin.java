@@ -34,7 +34,8 @@ public final class TomcatPlugin implements InstrumentationPlugin {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Arrays.<TypeInstrumentation>asList(new HostValveInstrumentation(), new AsyncContextInstrumentation());
+        return Arrays.<TypeInstrumentation>asList(new HostValveInstrumentation(), new AsyncContextInstrumentation(),
+                new RequestThreadInstrumentation());
     }
 
     /** Ends the span of an async request when its async context completes. */
@@ -54,6 +55,28 @@ public final class TomcatPlugin implements InstrumentationPlugin {
         @Override
         public void transform(AdviceTarget target) {
             target.advice(named("fireOnComplete").and(takesArguments(0)), "io.sightline.agent.plugins.tomcat.AsyncCompleteAdvice");
+        }
+    }
+
+    /**
+     * Tomcat's request threads get the agent's slot, no advice: the tracer keeps its per-thread
+     * state there instead of in a thread local (a field read instead of a probe of the thread's
+     * crowded thread-local map, several times per request).
+     */
+    static final class RequestThreadInstrumentation implements TypeInstrumentation {
+        @Override
+        public ElementMatcher<TypeDescription> typeMatcher() {
+            return named("org.apache.tomcat.util.threads.TaskThread");
+        }
+
+        @Override
+        public ElementMatcher<ClassLoader> classLoaderMatcher() {
+            return null;
+        }
+
+        @Override
+        public void transform(AdviceTarget target) {
+            target.slot();
         }
     }
 

@@ -120,7 +120,22 @@ public final class HeadLines {
      * and a copy into two header lists) cost more than writing the lines here.
      */
     public int inject(Work w, Object lock, String[] keys, String[] values, int count, PrintStream out, String[] headers) {
-        if (lock == null || keys == null || values == null || out == null || headers == null || w.count != 0) {
+        return headers == null ? 0 : inject(w, lock, keys, values, count, out, headers, null);
+    }
+
+    /**
+     * {@link #inject(Work, Object, String[], String[], int, PrintStream, String[])} with the trace
+     * headers already written as {@code lines}: {@code "name: value\r\n"} lines of printable
+     * ASCII, which the caller vouches for (the tracer writes them from hex digits and a checked
+     * application name), copied as they are; no String is made for them.
+     */
+    public int inject(Work w, Object lock, String[] keys, String[] values, int count, PrintStream out, byte[] lines) {
+        return lines == null ? 0 : inject(w, lock, keys, values, count, out, null, lines);
+    }
+
+    private int inject(Work w, Object lock, String[] keys, String[] values, int count, PrintStream out, String[] headers,
+                       byte[] lines) {
+        if (lock == null || keys == null || values == null || out == null || w.count != 0) {
             return 0;
         }
         synchronized (lock) {
@@ -138,11 +153,18 @@ public final class HeadLines {
             }
             int at = put(b, 0, keys[0]);
             at = crlf(b, at);
-            for (int i = 0; i + 1 < headers.length && at >= 0; i += 2) {
-                at = put(b, at, headers[i]);
-                at = put(b, at, ": ");
-                at = put(b, at, headers[i + 1]);
-                at = crlf(b, at);
+            if (headers != null) {
+                for (int i = 0; i + 1 < headers.length && at >= 0; i += 2) {
+                    at = put(b, at, headers[i]);
+                    at = put(b, at, ": ");
+                    at = put(b, at, headers[i + 1]);
+                    at = crlf(b, at);
+                }
+            } else if (at >= 0 && at + lines.length <= b.length) {
+                System.arraycopy(lines, 0, b, at, lines.length);
+                at += lines.length;
+            } else {
+                at = -1;
             }
             if (at < 0) {
                 return 0;

@@ -31,13 +31,28 @@ final class ParentHeader {
         if (suffixLatin1 == null) {
             return TraceIds.spanIdHex(spanId) + suffix;
         }
-        byte[] out = new byte[SPAN_CHARS + suffixLatin1.length];
-        for (int i = SPAN_CHARS - 1; i >= 0; i--) {
+        byte[] out = new byte[length()];
+        write(out, 0, spanId);
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Characters of {@link #value}; only when the suffix is Latin-1 ({@link #isLatin1}). */
+    int length() {
+        return SPAN_CHARS + suffixLatin1.length;
+    }
+
+    /** Whether {@link #write} can be used (the suffix is Latin-1). */
+    boolean isLatin1() {
+        return suffixLatin1 != null;
+    }
+
+    /** {@link #value}'s text as Latin-1 bytes at {@code out[at..at + length())}; only when {@link #isLatin1}. */
+    void write(byte[] out, int at, long spanId) {
+        for (int i = at + SPAN_CHARS - 1; i >= at; i--) {
             out[i] = HEX[(int) (spanId & 0xf)];
             spanId >>>= 4;
         }
-        System.arraycopy(suffixLatin1, 0, out, SPAN_CHARS, suffixLatin1.length);
-        return new String(out, StandardCharsets.ISO_8859_1);
+        System.arraycopy(suffixLatin1, 0, out, at + SPAN_CHARS, suffixLatin1.length);
     }
 
     /** The calling span's id in {@code value}, 0 when its first field is not one. */

@@ -58,26 +58,34 @@ public final class TraceParent {
         return new TraceParent(traceId, spanId, (flags & 1) == 1);
     }
 
+    /** Characters of a header value made by {@link #format}. */
+    static final int LENGTH = 55;
+
     /** The header value for a call whose callee's parent is {@code spanId}. */
     public static String format(byte[] traceId, long spanId, boolean sampled) {
         // built as Latin-1 bytes: the String copies them once (a char[] cost twice the bytes)
-        byte[] out = new byte[55];
-        out[0] = '0';
-        out[1] = '0';
-        out[2] = '-';
+        byte[] out = new byte[LENGTH];
+        write(out, 0, traceId, spanId, sampled);
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #format}'s text as ASCII bytes at {@code out[at..at + LENGTH)}. */
+    static void write(byte[] out, int at, byte[] traceId, long spanId, boolean sampled) {
+        out[at] = '0';
+        out[at + 1] = '0';
+        out[at + 2] = '-';
         for (int i = 0; i < 16; i++) {
-            out[3 + 2 * i] = HEX_BYTES[(traceId[i] >> 4) & 0xf];
-            out[4 + 2 * i] = HEX_BYTES[traceId[i] & 0xf];
+            out[at + 3 + 2 * i] = HEX_BYTES[(traceId[i] >> 4) & 0xf];
+            out[at + 4 + 2 * i] = HEX_BYTES[traceId[i] & 0xf];
         }
-        out[35] = '-';
-        for (int i = 51; i >= 36; i--) {
+        out[at + 35] = '-';
+        for (int i = at + 51; i >= at + 36; i--) {
             out[i] = HEX_BYTES[(int) (spanId & 0xf)];
             spanId >>>= 4;
         }
-        out[52] = '-';
-        out[53] = '0';
-        out[54] = (byte) (sampled ? '1' : '0');
-        return new String(out, StandardCharsets.ISO_8859_1);
+        out[at + 52] = '-';
+        out[at + 53] = '0';
+        out[at + 54] = (byte) (sampled ? '1' : '0');
     }
 
     private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);

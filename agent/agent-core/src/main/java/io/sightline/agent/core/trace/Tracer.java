@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.agent.bridge.BridgeHandler;
+import io.sightline.agent.bridge.Slotted;
 import io.sightline.agent.core.http.HeadLines;
 import io.sightline.agent.core.http.ResponseStatus;
 import io.sightline.agent.core.http.TextCache;
@@ -59,9 +60,36 @@ public final class Tracer extends BridgeHandler {
     private final ThreadLocal<ThreadState> threads = new ThreadLocal<ThreadState>() {
         @Override
         protected ThreadState initialValue() {
-            return new ThreadState();
+            return new ThreadState(Tracer.this);
         }
     };
+
+    /**
+     * This thread's state: in the thread's own slot when its class has one (Tomcat's request
+     * threads, {@code TaskThread}), else in the thread local. A request thread's thread-local map
+     * is crowded (Tomcat's, the application's and its libraries' entries), so each lookup probed
+     * it, several times per request; the slot is a field read, and the agent's entry no longer
+     * sits in the map the application's own thread locals probe. A slot holding another
+     * tracer's state (only tests make more than one) sends this one to its thread local.
+     */
+    ThreadState state() {
+        Thread t = Thread.currentThread();
+        if (t instanceof Slotted) {
+            Slotted slotted = (Slotted) t;
+            Object v = slotted.sightline$slot();
+            if (v instanceof ThreadState) {
+                ThreadState ts = (ThreadState) v;
+                if (ts.owner == this) {
+                    return ts;
+                }
+            } else if (v == null) {
+                ThreadState ts = new ThreadState(this);
+                slotted.sightline$slot(ts);
+                return ts;
+            }
+        }
+        return threads.get();
+    }
 
     /** Calls by request object: HttpURLConnection keeps its call in its slot. */
     private final SlotMap<ClientCall> clientCalls = new SlotMap<ClientCall>(ClientCall.class, 100_000);
@@ -108,7 +136,7 @@ public final class Tracer extends BridgeHandler {
 
     /** The span in progress on this thread, or null. */
     public SpanRecord currentSpan() {
-        return threads.get().span;
+        return state().span;
     }
 
     // ------------------------------------------------------------------ server entry
@@ -117,7 +145,7 @@ public final class Tracer extends BridgeHandler {
     public Object serverEnter(String serviceType, String method, String uri, String host, String scheme,
                               String clientIp, String traceparent, String sightlineParent, String parentApplication,
                               String parentServiceType, String parentSpan) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.span != null) {
             return null; // already in a transaction on this thread (a nested container entry)
         }
@@ -208,7 +236,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void serverDetach(Object scope) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (scope instanceof SpanRecord && ts.span == scope) {
             ts.span = null;
             ts.reset(null, null);
@@ -226,7 +254,7 @@ public final class Tracer extends BridgeHandler {
         SpanRecord span = (SpanRecord) scope;
         // the thread that began the span has its state at hand there (one thread-local lookup less)
         ThreadState ts = span.isOwnThread() && span.tracerState instanceof ThreadState
-                ? (ThreadState) span.tracerState : threads.get();
+                ? (ThreadState) span.tracerState : state();
         if (ts.span == span) {
             ts.span = null;
             ts.reset(null, null);
@@ -275,6 +303,8 @@ public final class Tracer extends BridgeHandler {
         private SpanRecord span;
         private EventRecord event;
         private String[] headers;
+        /** The trace headers as the lines written with the request's head, when {@link #printed}. */
+        private byte[] lines;
         private boolean headersDone;
         private boolean done;
         /**
@@ -294,6 +324,14 @@ public final class Tracer extends BridgeHandler {
             this.printed = printed && headers != null;
         }
 
+        /** A call whose trace headers are written with the request's head, as {@code lines}. */
+        ClientCall(SpanRecord span, EventRecord event, byte[] lines) {
+            this.span = span;
+            this.event = event;
+            this.lines = lines;
+            this.printed = lines != null;
+        }
+
         /** The call's span; null once the call is over. */
         synchronized SpanRecord span() {
             return span;
@@ -308,9 +346,9 @@ public final class Tracer extends BridgeHandler {
             return headers;
         }
 
-        /** The headers to write with a head of the request (each time it is printed) while the call is not over. */
-        synchronized String[] headersToPrint() {
-            return printed && !done ? headers : null;
+        /** The header lines to write with a head of the request (each time it is printed) while the call is not over. */
+        synchronized byte[] linesToPrint() {
+            return printed && !done ? lines : null;
         }
 
         synchronized void headersPrinted() {
@@ -331,6 +369,7 @@ public final class Tracer extends BridgeHandler {
             span = null;
             event = null;
             headers = null;
+            lines = null;
             if (e == null) {
                 return;
             }
@@ -369,7 +408,7 @@ public final class Tracer extends BridgeHandler {
 
     /** {@code url}: its text, or a java.net.URL, which is only read when a new event is recorded. */
     private Object enterClientCall(Object request, String library, String method, Object url, boolean alreadySent) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         if (span == null || request == null || span.isFinished()) {
             return null; // nothing to record on a transaction that is over
@@ -404,17 +443,47 @@ public final class Tracer extends BridgeHandler {
             event.nextSpanId = nextSpanId;
             event.threadName = threadNameIfOther(span);
         }
-        String[] headers = alreadySent ? null : new String[] {
-                Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
-                Protocol.PARENT_HEADER, span.parentHeader(parentHeader)};
-        if (event != null && headers == null) {
+        if (event != null && alreadySent) {
             event.nextSpanId = 0; // nothing went downstream
         }
         // HttpURLConnection: the headers go out as the head is printed (see printHeadLines), when
         // everything written there is plain ASCII; else through setRequestProperty, as for others
-        boolean printed = headers != null && parentHeaderAscii && HTTP_URL_CONNECTION.equals(library)
+        boolean printed = !alreadySent && parentHeaderAscii && parentHeader.isLatin1() && HTTP_URL_CONNECTION.equals(library)
                 && url instanceof java.net.URL && asciiRequestTarget((java.net.URL) url);
-        return new ClientCall(span, event, headers, printed);
+        if (printed) {
+            return new ClientCall(span, event, headerLines(span, nextSpanId));
+        }
+        String[] headers = alreadySent ? null : new String[] {
+                Protocol.TRACEPARENT, TraceParent.format(span.traceId, nextSpanId, span.sampled),
+                Protocol.PARENT_HEADER, span.parentHeader(parentHeader)};
+        return new ClientCall(span, event, headers, false);
+    }
+
+    private static final byte[] TRACEPARENT_PREFIX = (Protocol.TRACEPARENT + ": ").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] PARENT_PREFIX = (Protocol.PARENT_HEADER + ": ").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    /**
+     * The two trace headers as the lines of a request head ({@code "traceparent: ...\r\n"} and
+     * {@code "sightline-parent: ...\r\n"}), the same bytes the JDK would print for them as request
+     * properties, written straight from the ids: no String per header. Only when the application
+     * name and service type are printable ASCII ({@link #parentHeaderAscii}).
+     */
+    private byte[] headerLines(SpanRecord span, long nextSpanId) {
+        byte[] b = new byte[TRACEPARENT_PREFIX.length + TraceParent.LENGTH + 2 + PARENT_PREFIX.length
+                + parentHeader.length() + 2];
+        System.arraycopy(TRACEPARENT_PREFIX, 0, b, 0, TRACEPARENT_PREFIX.length);
+        int at = TRACEPARENT_PREFIX.length;
+        TraceParent.write(b, at, span.traceId, nextSpanId, span.sampled);
+        at += TraceParent.LENGTH;
+        b[at++] = '\r';
+        b[at++] = '\n';
+        System.arraycopy(PARENT_PREFIX, 0, b, at, PARENT_PREFIX.length);
+        at += PARENT_PREFIX.length;
+        parentHeader.write(b, at, span.spanId);
+        at += parentHeader.length();
+        b[at++] = '\r';
+        b[at] = '\n';
+        return b;
     }
 
     @Override
@@ -427,7 +496,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void httpClientExit(Object scope, int status, Throwable thrown, boolean completes) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.clientDepth > 0) {
             ts.clientDepth--;
         }
@@ -471,11 +540,11 @@ public final class Tracer extends BridgeHandler {
      */
     @Override
     public int printHeadLines(Object lock, String[] keys, String[] values, int count, java.io.PrintStream out) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         ClientCall call = ts.clientCall;
-        String[] headers = call == null ? null : call.headersToPrint();
-        if (headers != null) {
-            int taken = headLines.inject(ts.head, lock, keys, values, count, out, headers);
+        byte[] lines = call == null ? null : call.linesToPrint();
+        if (lines != null) {
+            int taken = headLines.inject(ts.head, lock, keys, values, count, out, lines);
             if (taken > 0) {
                 call.headersPrinted();
                 return taken;
@@ -486,7 +555,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void restoreHeadLines(Object lock, String[] keys, int taken) {
-        headLines.restore(threads.get().head, lock, keys, taken);
+        headLines.restore(state().head, lock, keys, taken);
     }
 
     @Override
@@ -577,7 +646,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcBind(Object statement, int index, Object value) {
-        if (!settings.bindValues || index < 1 || index > 10_000 || threads.get().span == null) {
+        if (!settings.bindValues || index < 1 || index > 10_000 || state().span == null) {
             return;
         }
         StatementState st = statements.get(statement);
@@ -620,7 +689,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcAddBatch(Object statement, String sql) {
-        if (threads.get().span == null) {
+        if (state().span == null) {
             return;
         }
         StatementState st = statements.get(statement);
@@ -655,7 +724,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object jdbcPrepareEnter() {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.span == null) {
             return null;
         }
@@ -665,7 +734,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public Object jdbcEnter(Object statement, String method, String sql) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         if (span == null) {
             return null;
@@ -789,7 +858,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void jdbcExit(Object scope, Throwable thrown) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         if (ts.jdbcDepth > 0) {
             ts.jdbcDepth--;
         }
@@ -831,6 +900,12 @@ public final class Tracer extends BridgeHandler {
         ClientCall clientCall;
         /** HttpURLConnection's request head being printed (its buffer made at the first one). */
         final HeadLines.Work head = new HeadLines.Work();
+        /** The tracer whose state this is. */
+        final Tracer owner;
+
+        ThreadState(Tracer owner) {
+            this.owner = owner;
+        }
 
         void reset(EventRecord parent, AsyncRow async) {
             this.parent = parent;
@@ -927,7 +1002,7 @@ public final class Tracer extends BridgeHandler {
 
     @Override
     public void contextCapture(Object task) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         // sampled-out transactions travel too, so that calls made by their tasks say so downstream;
         // tasks created while a client library runs a call on this thread are the library's
@@ -943,7 +1018,7 @@ public final class Tracer extends BridgeHandler {
         if (c == null || c.span.isFinished()) {
             return null; // a task that starts after its transaction ended belongs to nothing
         }
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord previous = ts.span;
         if (previous == c.span) {
             return null; // run on the capturing thread itself (e.g. caller-runs)
@@ -967,7 +1042,7 @@ public final class Tracer extends BridgeHandler {
         if (span == null || span.isFinished()) {
             return null;
         }
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord previous = ts.span;
         if (previous == span) {
             return null;
@@ -990,14 +1065,14 @@ public final class Tracer extends BridgeHandler {
                 t.attached.span.endEvent(row, System.nanoTime());
             }
         }
-        ThreadState ts = t.thread == Thread.currentThread() ? t.state : threads.get();
+        ThreadState ts = t.thread == Thread.currentThread() ? t.state : state();
         ts.span = t.previous;
         ts.reset(t.previousParent, t.previousAsync);
     }
 
     @Override
     public boolean shouldCarryContext(Runnable task) {
-        ThreadState ts = threads.get();
+        ThreadState ts = state();
         SpanRecord span = ts.span;
         return span != null && !span.isFinished() && ts.clientDepth == 0
                 && !isLibraryInternal(task.getClass().getName());

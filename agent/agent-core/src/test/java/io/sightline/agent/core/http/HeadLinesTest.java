@@ -103,6 +103,26 @@ class HeadLinesTest {
     }
 
     @Test
+    void injectWithTheHeadersAsLinesWritesTheSameBytes() {
+        String[] keys = {"GET /down?id=1 HTTP/1.1", "User-Agent", "Host", "Accept", null};
+        String[] values = {null, "Java/17", "svc:81", "*/*", null};
+        byte[] asLines = ("traceparent: " + TP + "\r\nsightline-parent: b7ad6b7169203331;TOMCAT;app\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int taken = lines.inject(work, lock, keys, values, 4, out, asLines);
+        assertThat(taken).isEqualTo(1);
+        String withLines = written() + jdkRest(keys, values, 4);
+        lines.restore(work, lock, keys, taken);
+        bytes.reset();
+        taken = lines.inject(work, lock, keys, values, 4, out, HEADERS);
+        assertThat(written() + jdkRest(keys, values, 4)).isEqualTo(withLines);
+        lines.restore(work, lock, keys, taken);
+        assertThat(keys).containsExactly("GET /down?id=1 HTTP/1.1", "User-Agent", "Host", "Accept", null);
+        // lines that do not fit leave the head to the JDK
+        assertThat(lines.inject(work, lock, keys, values, 4, out, new byte[HeadLines.MAX_BYTES])).isZero();
+        assertThat(lines.inject(work, lock, keys, values, 4, out, (byte[]) null)).isZero();
+    }
+
+    @Test
     void injectLeavesAProxysConnectAndAnythingItCannotWriteToTheJdk() {
         String[][] heads = {{"CONNECT svc:443 HTTP/1.1", "Host"}, {"GET /caf\u00e9 HTTP/1.1", "Host"}, {"GET /", "Host"}};
         for (String[] keys : heads) {

@@ -10,6 +10,36 @@ import io.sightline.protocol.TraceIds;
 
 class TraceParentTest {
     @Test
+    void writtenAsBytesAtAnOffsetIsTheFormattedText() {
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 100; i++) {
+            byte[] traceId = new byte[16];
+            r.nextBytes(traceId);
+            long spanId = r.nextLong();
+            boolean sampled = r.nextBoolean();
+            byte[] out = new byte[TraceParent.LENGTH + 5];
+            TraceParent.write(out, 3, traceId, spanId, sampled);
+            assertThat(new String(out, 3, TraceParent.LENGTH, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .isEqualTo(TraceParent.format(traceId, spanId, sampled));
+            assertThat(out[2]).isZero();
+            assertThat(out[3 + TraceParent.LENGTH]).isZero();
+        }
+    }
+
+    @Test
+    void parentHeaderWrittenAsBytesIsItsValue() {
+        ParentHeader h = new ParentHeader("TOMCAT", "my;app");
+        assertThat(h.isLatin1()).isTrue();
+        for (long spanId : new long[] {1L, -1L, 0x00f067aa0ba902b7L, Long.MIN_VALUE}) {
+            byte[] out = new byte[h.length() + 4];
+            h.write(out, 2, spanId);
+            assertThat(new String(out, 2, h.length(), java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(h.value(spanId));
+            assertThat(h.value(spanId)).isEqualTo(TraceIds.spanIdHex(spanId) + ";TOMCAT;my;app");
+        }
+        assertThat(new ParentHeader("TOMCAT", "\u0101pp").isLatin1()).isFalse();
+    }
+
+    @Test
     void parsesAValidHeader() {
         TraceParent p = TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         assertThat(TraceIds.hex(p.traceId)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");

@@ -55,6 +55,25 @@ public final class TomcatApp {
                 resp.getWriter().print("hello");
             }
         });
+        add(ctx, "threadslot", "/threadslot", new HttpServlet() {
+            // the request thread's class and what the agent keeps in its slot (the tracer's state)
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                Thread t = Thread.currentThread();
+                String answer = t.getClass().getName();
+                for (Class<?> i : t.getClass().getInterfaces()) {
+                    if (i.getName().equals("io.sightline.agent.bridge.Slotted")) {
+                        try {
+                            Object v = i.getMethod("sightline$slot").invoke(t);
+                            answer += " slot " + (v == null ? "null" : v.getClass().getName());
+                        } catch (ReflectiveOperationException e) {
+                            answer += " " + e;
+                        }
+                    }
+                }
+                resp.getWriter().print(answer);
+            }
+        });
         add(ctx, "db", "/db", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
