@@ -80,8 +80,13 @@ final class AdviceTransformer implements ClassFileTransformer {
             // advice rewrites the bodies of declared methods: no hierarchy to analyse
             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
             .with(Implementation.Context.Disabled.Factory.INSTANCE);
-    /** Set while this thread transforms: classes ByteBuddy loads meanwhile pass untouched. */
-    private final ThreadLocal<boolean[]> busy = new ThreadLocal<boolean[]>() {
+    /**
+     * Set while this thread transforms: classes ByteBuddy loads meanwhile pass untouched. Removed
+     * when the outermost transform ends, so the agent leaves no entry in the thread-local maps of
+     * the application's threads (a request thread loads classes on its first requests, and every
+     * thread local the application reads probes that map).
+     */
+    final ThreadLocal<boolean[]> busy = new ThreadLocal<boolean[]>() {
         @Override
         protected boolean[] initialValue() {
             return new boolean[1];
@@ -137,7 +142,7 @@ final class AdviceTransformer implements ClassFileTransformer {
             AgentLog.warn("could not instrument " + name + ": " + t);
             return null;
         } finally {
-            mine[0] = false;
+            busy.remove(); // only the outermost call gets here
         }
     }
 

@@ -61,4 +61,30 @@ class AdviceTransformerTest {
             assertThat(t.types.get()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aTransformLeavesNoEntryInTheThreadsThreadLocalMap() throws Exception {
+        ClassLoader app = AdviceTransformerTest.class.getClassLoader();
+        try (URLClassLoader agent = new URLClassLoader(new URL[0], app)) {
+            AdviceTransformer.Rule rule = new AdviceTransformer.Rule("test", named(Target.class.getName()), null);
+            rule.methods.add(named("run"));
+            rule.advice.add(FortyTwo.class.getName());
+            AdviceTransformer t = new AdviceTransformer(null, agent, List.of(rule), new Instrumenter.AdviceSources(agent));
+
+            // a thread local's get() on a thread without its entry makes a new value (and an entry):
+            // the same array after a transform would mean the transform left the entry in place
+            for (Class<?> type : new Class<?>[] {Target.class, Test.class}) { // woven, and looked at only
+                boolean[] entry = t.busy.get();
+                t.transform(app, internal(type), null, null, bytes(type));
+                assertThat(t.busy.get()).isNotSameAs(entry);
+            }
+
+            // and a class loaded while this thread transforms still passes untouched
+            t.busy.get()[0] = true;
+            assertThat(t.transform(app, internal(Target.class), null, null, bytes(Target.class))).isNull();
+            assertThat(t.busy.get()[0]).isTrue();
+            t.busy.remove();
+            assertThat(t.transform(app, internal(Target.class), null, null, bytes(Target.class))).isNotNull();
+        }
+    }
 }
