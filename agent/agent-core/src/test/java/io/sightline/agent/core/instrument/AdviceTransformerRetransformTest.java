@@ -1,12 +1,10 @@
 package io.sightline.agent.core.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,10 +26,7 @@ class AdviceTransformerRetransformTest {
     private final AdviceTransformer transformer;
 
     AdviceTransformerRetransformTest() {
-        AdviceTransformer.Rule rule = new AdviceTransformer.Rule("test", named(Target.class.getName()), null);
-        rule.methods.add(named("run"));
-        rule.advice.add(AdviceTransformerTest.FortyTwo.class.getName());
-        transformer = new AdviceTransformer(null, agent, List.of(rule), new Instrumenter.AdviceSources(agent));
+        transformer = AdviceTransformerTest.fortyTwoOnTargetRun(agent);
     }
 
     @AfterEach

@@ -32,14 +32,19 @@ class AdviceTransformerTest {
         return type.getName().replace('.', '/');
     }
 
+    /** A transformer with one rule: {@link FortyTwo} on {@code Target.run}. */
+    static AdviceTransformer fortyTwoOnTargetRun(URLClassLoader agent) {
+        AdviceTransformer.Rule rule = new AdviceTransformer.Rule("test", named(Target.class.getName()), null);
+        rule.methods.add(named("run"));
+        rule.advice.add(FortyTwo.class.getName());
+        return new AdviceTransformer(null, agent, List.of(rule), new Instrumenter.AdviceSources(agent));
+    }
+
     @Test
     void weavesTheTypesARuleMatchesAndNothingElse() throws Exception {
         ClassLoader app = AdviceTransformerTest.class.getClassLoader();
         try (URLClassLoader agent = new URLClassLoader(new URL[0], app)) {
-            AdviceTransformer.Rule rule = new AdviceTransformer.Rule("test", named(Target.class.getName()), null);
-            rule.methods.add(named("run"));
-            rule.advice.add(FortyTwo.class.getName());
-            AdviceTransformer t = new AdviceTransformer(null, agent, List.of(rule), new Instrumenter.AdviceSources(agent));
+            AdviceTransformer t = fortyTwoOnTargetRun(agent);
 
             byte[] woven = t.transform(app, internal(Target.class), null, null, bytes(Target.class));
             assertThat(woven).isNotNull().isNotEqualTo(bytes(Target.class));
@@ -66,10 +71,7 @@ class AdviceTransformerTest {
     void aTransformLeavesNoEntryInTheThreadsThreadLocalMap() throws Exception {
         ClassLoader app = AdviceTransformerTest.class.getClassLoader();
         try (URLClassLoader agent = new URLClassLoader(new URL[0], app)) {
-            AdviceTransformer.Rule rule = new AdviceTransformer.Rule("test", named(Target.class.getName()), null);
-            rule.methods.add(named("run"));
-            rule.advice.add(FortyTwo.class.getName());
-            AdviceTransformer t = new AdviceTransformer(null, agent, List.of(rule), new Instrumenter.AdviceSources(agent));
+            AdviceTransformer t = fortyTwoOnTargetRun(agent);
 
             // a thread local's get() on a thread without its entry makes a new value (and an entry):
             // the same array after a transform would mean the transform left the entry in place
