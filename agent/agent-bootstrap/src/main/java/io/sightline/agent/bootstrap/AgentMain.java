@@ -1,9 +1,7 @@
 package io.sightline.agent.bootstrap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
@@ -91,14 +89,14 @@ public final class AgentMain {
                     classes.clear(); // a jar laid out otherwise: look at every entry
                     break;
                 }
-                classes.put((BRIDGE_PATH + simpleName).replace('/', '.'), read(jarFile.getInputStream(entry)));
+                classes.put((BRIDGE_PATH + simpleName).replace('/', '.'), AgentClassLoader.readAll(jarFile.getInputStream(entry), entry.getSize()));
             }
             if (classes.isEmpty()) {
                 for (Enumeration<JarEntry> e = jarFile.entries(); e.hasMoreElements();) {
                     JarEntry entry = e.nextElement();
                     String name = entry.getName();
                     if (name.startsWith(BRIDGE_PATH) && name.endsWith(".class")) {
-                        classes.put(name.substring(0, name.length() - 6).replace('/', '.'), read(jarFile.getInputStream(entry)));
+                        classes.put(name.substring(0, name.length() - 6).replace('/', '.'), AgentClassLoader.readAll(jarFile.getInputStream(entry), entry.getSize()));
                     }
                 }
             }
@@ -106,20 +104,6 @@ public final class AgentMain {
             jarFile.close();
         }
         return classes;
-    }
-
-    private static byte[] read(InputStream in) throws IOException {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        } finally {
-            in.close();
-        }
     }
 
     static File agentJar() throws URISyntaxException {
