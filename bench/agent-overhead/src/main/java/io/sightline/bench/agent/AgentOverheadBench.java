@@ -89,9 +89,14 @@ public final class AgentOverheadBench {
      */
     // benchCpu: CPU per measured request (us) of this JVM while that application was measured:
     // downstream server and, with the agent, its collector
-    record Cpu(double process, double request, double agent, double jit, double gcPause, double gcs) {
+    record Cpu(double process, double request, double agent, double jit, double gcPause, double gcs, double requestUser) {
         double other() {
             return process - request - agent;
+        }
+
+        /** The request threads' kernel time: loopback TCP and futex waits, the same work on both sides. */
+        double requestSystem() {
+            return request - requestUser;
         }
     }
 
@@ -151,6 +156,8 @@ public final class AgentOverheadBench {
         row("heap after GC (KB)", median(plain, Result::heap) / 1024, median(agent, Result::heap) / 1024);
         row("CPU/req, process (us)", median(plain, r -> r.cpu().process()), median(agent, r -> r.cpu().process()));
         row("CPU/req, req threads (us)", median(plain, r -> r.cpu().request()), median(agent, r -> r.cpu().request()));
+        row("  of which user mode", median(plain, r -> r.cpu().requestUser()), median(agent, r -> r.cpu().requestUser()));
+        row("  of which kernel", median(plain, r -> r.cpu().requestSystem()), median(agent, r -> r.cpu().requestSystem()));
         row("CPU/req, agent threads (us)", median(plain, r -> r.cpu().agent()), median(agent, r -> r.cpu().agent()));
         row("CPU/req, other (us)", median(plain, r -> r.cpu().other()), median(agent, r -> r.cpu().other()));
         row("JIT time/req (us)", median(plain, r -> r.cpu().jit()), median(agent, r -> r.cpu().jit()));
@@ -165,7 +172,13 @@ public final class AgentOverheadBench {
         List<Double> p99 = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         List<Double> agentCpu = new ArrayList<>();
+        List<Double> requestCpu = new ArrayList<>();
+        List<Double> requestUser = new ArrayList<>();
+        List<Double> requestSystem = new ArrayList<>();
         for (int i = 0; i < plain.size(); i++) {
+            requestCpu.add(agent.get(i).cpu().request() - plain.get(i).cpu().request());
+            requestUser.add(agent.get(i).cpu().requestUser() - plain.get(i).cpu().requestUser());
+            requestSystem.add(agent.get(i).cpu().requestSystem() - plain.get(i).cpu().requestSystem());
             roundRatios.add(agent.get(i).perSecond() / plain.get(i).perSecond());
             p50.add(agent.get(i).p50() - plain.get(i).p50());
             p99.add(agent.get(i).p99() - plain.get(i).p99());
@@ -214,6 +227,12 @@ public final class AgentOverheadBench {
         printServiceSpread();
         spread("added CPU/req, process (us)", cpu, "%+.1f");
         spread("CPU/req, agent threads (us)", agentCpu, "%.1f");
+        // the request threads' kernel time (loopback TCP, futex) moves by 10-20 us per request
+        // from one JVM to the next of the same code; the advice makes no system call, so its cost
+        // is user mode, where a round's figure moves much less
+        spread("added CPU/req, req threads (us)", requestCpu, "%+.1f");
+        spread("  user mode", requestUser, "%+.1f");
+        spread("  kernel", requestSystem, "%+.1f");
         System.out.printf("  collector received %d spans, %d events, %d batches, %d bytes%n",
                 collector.spans.get(), collector.events.get(), collector.batches.get(), collector.bytes.get());
     }
@@ -416,9 +435,10 @@ public final class AgentOverheadBench {
 
     private static Result result(String[] v, long startNanos) {
         double n = Double.parseDouble(v[6]);
-        double benchCpu = Long.parseLong(v[13]) / n / 1e3;
+        double benchCpu = Long.parseLong(v[14]) / n / 1e3;
         Cpu cpu = new Cpu(Long.parseLong(v[7]) / n / 1e3, Long.parseLong(v[8]) / n / 1e3, Long.parseLong(v[9]) / n / 1e3,
-                Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n);
+                Long.parseLong(v[10]) * 1e3 / n, Long.parseLong(v[12]) * 1e3 / n, Long.parseLong(v[11]) * 1e3 / n,
+                Long.parseLong(v[13]) / n / 1e3);
         return new Result(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
                 startNanos / 1e6, Long.parseLong(v[3]) / n, Long.parseLong(v[4]) / n, Double.parseDouble(v[5]), cpu, benchCpu, null);
     }

@@ -105,7 +105,7 @@ public final class BenchApp {
                     heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 }
                 resp.getWriter().print(alloc[0] + " " + alloc[1] + " " + heap + " " + cpu[0] + " " + cpu[1] + " " + cpu[2]
-                        + " " + cpu[3] + " " + cpu[4] + " " + cpu[5]);
+                        + " " + cpu[3] + " " + cpu[4] + " " + cpu[5] + " " + cpu[6]);
             }
         });
         ctx.addServletMappingDecoded("/stats", "stats");
@@ -177,13 +177,15 @@ public final class BenchApp {
 
     /** The recording of the measured part, when -Dbench.jfr=file asks for one. */
     private static jdk.jfr.Recording recording;
+    private static Process perfStat;
 
     /**
      * A profile of the measured part only: the load generator asks for "start" before its first
      * measured slice and "stop" after its last, so start-up, warm-up and the settle phase stay
      * out of it. With -Dbench.jfr=file, a JFR recording ("profile" settings); with
      * -Dbench.asprof=asprof,file, async-profiler's CPU samples of every thread (1 ms), written as
-     * collapsed stacks (async-profiler is not part of the build: point at an asprof binary).
+     * collapsed stacks (async-profiler is not part of the build: point at an asprof binary);
+     * -Dbench.asprof=asprof,file,event,interval samples another event, such as a kernel tracepoint.
      */
     static synchronized String profile(String action) {
         String jfr = System.getProperty("bench.jfr", "");
@@ -201,11 +203,26 @@ public final class BenchApp {
                 recording = null;
                 done.append("jfr written ");
             }
+            String perf = System.getProperty("bench.perf", "");
+            if (!perf.isEmpty() && action.equals("start") && perfStat == null) {
+                String pid = String.valueOf(ProcessHandle.current().pid());
+                perfStat = new ProcessBuilder("perf", "stat", "--per-thread", "-e", perf.split(",", 2)[1], "-p", pid, "-o", perf.split(",", 2)[0])
+                        .inheritIO().start();
+                done.append("perf started ");
+            } else if (!perf.isEmpty() && action.equals("stop") && perfStat != null) {
+                new ProcessBuilder("kill", "-INT", String.valueOf(perfStat.pid())).start().waitFor();
+                done.append("perf ").append(perfStat.waitFor());
+                perfStat = null;
+            }
             if (!asprof.isEmpty() && (action.equals("start") || action.equals("stop"))) {
                 String[] a = asprof.split(",");
                 String pid = String.valueOf(ProcessHandle.current().pid());
+                // optional third and fourth items: the event and its interval (e.g. the kernel
+                // tracepoint raw_syscalls:sys_enter,1 counts every system call, with its stack)
+                String event = a.length > 2 ? a[2] : "cpu";
+                String interval = a.length > 3 ? a[3] : "1ms";
                 ProcessBuilder pb = action.equals("start")
-                        ? new ProcessBuilder(a[0], "start", "-e", "cpu", "-i", "1ms", "-t", pid)
+                        ? new ProcessBuilder(a[0], "start", "-e", event, "-i", interval, "-t", pid)
                         : new ProcessBuilder(a[0], "stop", "-o", "collapsed", "-f", a[1], pid);
                 done.append("asprof ").append(pb.inheritIO().start().waitFor());
             }
@@ -236,7 +253,8 @@ public final class BenchApp {
 
     /**
      * Where the CPU goes, so far: {process CPU ns, CPU ns of the request threads, CPU ns of the
-     * agent threads ("sightline-*"), JIT compilation ms, GC collections, GC ms}. Process CPU
+     * agent threads ("sightline-*"), JIT compilation ms, GC collections, GC ms, user-mode CPU ns of
+     * the request threads}. Process CPU
      * counts everything, the JIT's and GC's native threads included. A thread's CPU can only be
      * read while it lives, and pooled agent threads (gRPC's cached executor) end after a minute
      * idle: each thread's last reading is kept, so a thread that has ended still counts with what
@@ -253,6 +271,10 @@ public final class BenchApp {
             String name = t.getName();
             if (name.startsWith("http-nio-") && name.contains("-exec-") || name.equals("bench-worker")) {
                 REQUEST_CPU.put(t.getId(), ns);
+                long user = mx.getThreadUserTime(t.getId());
+                if (user >= 0) {
+                    REQUEST_USER.put(t.getId(), user);
+                }
             } else if (name.startsWith("sightline-")) {
                 AGENT_CPU.put(t.getId(), ns);
             }
@@ -260,6 +282,10 @@ public final class BenchApp {
         long request = 0;
         for (long ns : REQUEST_CPU.values()) {
             request += ns;
+        }
+        long requestUser = 0;
+        for (long ns : REQUEST_USER.values()) {
+            requestUser += ns;
         }
         long agent = 0;
         for (long ns : AGENT_CPU.values()) {
@@ -274,12 +300,14 @@ public final class BenchApp {
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new long[] {process, request, agent, jitMillis, gcCount, gcMillis};
+        return new long[] {process, request, agent, jitMillis, gcCount, gcMillis, requestUser};
     }
 
     /** Last CPU reading (ns) per thread id, ended threads included (see {@link #cpu()}). */
     private static final java.util.Map<Long, Long> REQUEST_CPU = new java.util.HashMap<>();
     private static final java.util.Map<Long, Long> AGENT_CPU = new java.util.HashMap<>();
+    /** The same for the request threads' user-mode CPU (ns). */
+    private static final java.util.Map<Long, Long> REQUEST_USER = new java.util.HashMap<>();
 
     static String call(String url) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();

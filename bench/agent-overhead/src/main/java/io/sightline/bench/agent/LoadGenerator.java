@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Prints one line per slice, {@code SLICE <label> <slice> <req/s> <p50 us> <p99 us> <process
  * CPU ns> <agent-thread CPU ns> <JIT ms>}, then per application {@code RESULT <label> <req/s>
  * <p50 us> <p99 us> <request-thread bytes> <all-thread bytes> <heap after GC> <requests>
- * <process CPU ns> <request-thread CPU ns> <agent-thread CPU ns> <JIT ms> <GCs> <GC ms> <bench
- * JVM CPU ns>} over all
+ * <process CPU ns> <request-thread CPU ns> <agent-thread CPU ns> <JIT ms> <GCs> <GC ms>
+ * <request-thread user-mode CPU ns> <bench JVM CPU ns>} over all
  * its slices (every figure but the heap being what the application spent while measured; the
  * /stats calls between slices are left out), and {@code DONE}.
  *
