@@ -94,7 +94,10 @@ public final class AgentOverheadBench {
             return process - request - agent;
         }
 
-        /** The request threads' kernel time: loopback TCP and futex waits, the same work on both sides. */
+        /**
+         * The request threads' kernel time: loopback TCP and futex waits. Both sides make the same
+         * system calls per request (counted with bench.perf); how long they take still differs.
+         */
         double requestSystem() {
             return request - requestUser;
         }

@@ -186,6 +186,8 @@ public final class BenchApp {
      * -Dbench.asprof=asprof,file, async-profiler's CPU samples of every thread (1 ms), written as
      * collapsed stacks (async-profiler is not part of the build: point at an asprof binary);
      * -Dbench.asprof=asprof,file,event,interval samples another event, such as a kernel tracepoint.
+     * With -Dbench.perf=file,events, {@code perf stat --per-thread -e events} counts over the same
+     * part (system calls, context switches per thread), written to file when it is stopped.
      */
     static synchronized String profile(String action) {
         String jfr = System.getProperty("bench.jfr", "");
@@ -206,8 +208,9 @@ public final class BenchApp {
             String perf = System.getProperty("bench.perf", "");
             if (!perf.isEmpty() && action.equals("start") && perfStat == null) {
                 String pid = String.valueOf(ProcessHandle.current().pid());
-                perfStat = new ProcessBuilder("perf", "stat", "--per-thread", "-e", perf.split(",", 2)[1], "-p", pid, "-o", perf.split(",", 2)[0])
-                        .inheritIO().start();
+                String[] fileAndEvents = perf.split(",", 2);
+                perfStat = new ProcessBuilder("perf", "stat", "--per-thread", "-e", fileAndEvents[1], "-p", pid,
+                        "-o", fileAndEvents[0]).inheritIO().start();
                 done.append("perf started ");
             } else if (!perf.isEmpty() && action.equals("stop") && perfStat != null) {
                 new ProcessBuilder("kill", "-INT", String.valueOf(perfStat.pid())).start().waitFor();
